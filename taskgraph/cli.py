@@ -1,0 +1,181 @@
+"""The ``taskgraph`` command: a thin layer over the library.
+
+Each command parses its arguments, calls the pipeline functions, and hands
+the results to the writers; nothing here knows how a plan is read.
+Heavy libraries (pandas, networkx, matplotlib) are imported inside the
+commands that need them, so ``taskgraph --help`` stays fast.
+
+Exit status: 0 every input was read; 1 some input could not be read (the
+rest was written), or ``--strict`` and there were warnings; 2 usage error or
+nothing readable.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import TaskgraphError, UsageError
+
+__all__ = ["app", "main"]
+
+EPILOG = ("Exit status: 0 all inputs read; 1 some input could not be read (the rest written), "
+          "or --strict and warnings; 2 usage error or nothing readable.")
+
+app = typer.Typer(
+    name="taskgraph",
+    help="Read Chinese action plans (行动计划/实施方案) into tasks and their lead and supporting units.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+PathsArg = typer.Argument(None, help="Plan files, folders, globs, or - for standard input. Default: the bundled seeds/.")
+OutOpt = typer.Option(Path("outputs"), "--output", "-o", help="Folder to write into (created if missing).")
+UnitsOpt = typer.Option(None, "--units", help="Extra unit-name file(s) (TOML, like taskgraph/data/units.toml).")
+StrictOpt = typer.Option(False, "--strict", help="Treat warnings as failures (exit 1), for scripts.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _paths(paths: Optional[List[str]]) -> list[str]:
+    from .corpus import default_inputs
+
+    if paths:
+        return list(paths)
+    found = default_inputs()
+    if not found:
+        raise UsageError("no paths given and the bundled seeds/ folder was not found")
+    return found
+
+
+def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet: bool):
+    """Read and extract with a progress line on the terminal."""
+    from .corpus import extract_documents
+    from .normalise import Gazetteer
+    from .read import iter_documents
+
+    gazetteer = Gazetteer.load(units or ())
+    err = _console(stderr=True)
+    if quiet or not err.is_terminal:
+        return extract_documents(iter_documents(_paths(paths)), gazetteer)
+    with err.status("reading plans…") as status:
+        return extract_documents(iter_documents(_paths(paths)), gazetteer,
+                                 progress=lambda name: status.update(f"read {name}"))
+
+
+def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
+    """One line per problem on standard error: ``file:line: message``."""
+    err = _console(stderr=True)
+    shown = 0
+    for d in corpus.diagnostics:
+        if d.level == "info" or (quiet and d.level != "error"):
+            continue
+        if shown == limit:
+            rest = sum(1 for x in corpus.diagnostics if x.level != "info") - limit
+            err.print(f"… {rest} more (see warnings.csv)")
+            break
+        style = "red" if d.level == "error" else "yellow"
+        err.print(f"{d.level}: {d}", style=style, markup=False)
+        shown += 1
+
+
+def exit_status(corpus, strict: bool) -> int:
+    if not corpus.plans:
+        return 2
+    if corpus.unreadable:
+        return 1
+    if strict and any(d.level == "warning" for d in corpus.diagnostics):
+        return 1
+    return 0
+
+
+@app.command(epilog=EPILOG)
+def extract(
+    paths: Optional[List[str]] = PathsArg,
+    output: Path = OutOpt,
+    units: Optional[List[Path]] = UnitsOpt,
+    strict: bool = StrictOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Extract tasks and lead/support assignments.
+
+    Writes tasks.csv, assignments.csv, units.csv, documents.csv, warnings.csv
+    and taskgraph.json (UTF-8 with BOM) into the output folder.
+
+    Example: taskgraph extract seeds/ -o outputs/
+    """
+    from .export import write_extract
+
+    corpus = run_pipeline(paths, units, quiet)
+    report_diagnostics(corpus, quiet)
+    if corpus.plans:
+        written = write_extract(corpus, output)
+    else:
+        written = []
+    if not quiet:
+        _print_summary(corpus, output, written)
+    raise typer.Exit(exit_status(corpus, strict))
+
+
+def _print_summary(corpus, output: Path, written: list[Path]) -> None:
+    from rich.table import Table
+
+    s = corpus.summary()
+    table = Table(title="taskgraph extract", show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("documents", f"{s['documents']}" + (f"  ({s['unreadable']} unreadable)" if s["unreadable"] else ""))
+    table.add_row("tasks", str(s["tasks"]))
+    table.add_row("  assigned", str(s["assigned"]))
+    table.add_row("  unassigned", str(s["unassigned"]))
+    table.add_row("assignments", str(s["edges"]))
+    table.add_row("units", str(s["units"]))
+    table.add_row("  unknown units", str(s["unknown_units"]))
+    table.add_row("warnings", str(s["warnings"]))
+    con = _console()
+    con.print(table)
+    if written:
+        con.print(f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the ``taskgraph`` console script."""
+    try:
+        rv = app(args=argv, prog_name="taskgraph", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except typer.Exit as e:
+        return e.exit_code
+    except SystemExit as e:  # pragma: no cover - click's own exits
+        return int(e.code or 0)
+    except UsageError as e:
+        _console(stderr=True).print(f"error: {e}", style="red", markup=False)
+        return 2
+    except TaskgraphError as e:
+        _console(stderr=True).print(f"error: {e}", style="red", markup=False)
+        return 1
+    except KeyboardInterrupt:
+        _console(stderr=True).print("interrupted", style="red")
+        return 130
+    except Exception as e:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            return e.exit_code
+        if isinstance(e, click.exceptions.Abort):
+            return 1
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

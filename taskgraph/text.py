@@ -1,0 +1,76 @@
+"""Text normalisation shared by every reader: NFKC, traditional → simplified,
+one spelling for full-width and half-width punctuation.
+
+NFKC folds full-width forms (``（`` → ``(``, ``，`` → ``,``, ``：`` → ``:``), so
+after it both widths read alike. Two things NFKC would break are kept apart:
+circled numbers (``①`` would become ``1`` and lose its role as a list marker)
+and the ideographic brackets ``〔〕【】`` (NFKC leaves those as they are).
+
+Traditional → simplified uses OpenCC (``t2s``), created once per process. On
+text that is already simplified it changes nothing (checked on the seeds).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["normalise_text", "normalise_line", "to_simplified", "CIRCLED"]
+
+# ①..⑳ and ㉑..㊿: item markers that NFKC would turn into plain digits.
+CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
+    chr(c) for c in range(0x3251, 0x3260)
+) + "".join(chr(c) for c in range(0x32B1, 0x32C0))
+_CIRCLED_RE = re.compile(f"[{CIRCLED}]")
+# zero-width and other invisible characters that only get in the way
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a]+")
+# dashes that stand for the same thing in periods such as 2021—2024
+_PUNCT = str.maketrans({"\u2014": "—", "\u2015": "—", "\u2500": "—", "\ufe58": "—"})
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc  # C++ bindings; imported on first use, created once
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC ``t2s``).
+
+    >>> to_simplified("責任單位：市科技局")
+    '责任单位：市科技局'
+    """
+    if not text or text.isascii():
+        return text
+    return _converter().convert(text)
+
+
+def _nfkc(text: str) -> str:
+    if not _CIRCLED_RE.search(text):
+        return unicodedata.normalize("NFKC", text)
+    out, last = [], 0
+    for m in _CIRCLED_RE.finditer(text):
+        out.append(unicodedata.normalize("NFKC", text[last : m.start()]))
+        out.append(m.group())
+        last = m.end()
+    out.append(unicodedata.normalize("NFKC", text[last:]))
+    return "".join(out)
+
+
+def normalise_text(text: str) -> str:
+    """Normalise a whole text: NFKC (circled numbers kept), simplified
+    characters, invisible characters dropped. Line breaks are kept.
+
+    >>> normalise_text("（責任單位：市科技局，各縣（市）區政府）①")
+    '(责任单位:市科技局,各县(市)区政府)①'
+    """
+    text = text.translate(_INVISIBLE)
+    text = _nfkc(text).translate(_PUNCT)
+    return to_simplified(text)
+
+
+def normalise_line(line: str) -> str:
+    """Normalise one line and fold its runs of white space to one space."""
+    return _SPACES.sub(" ", normalise_text(line)).strip()
