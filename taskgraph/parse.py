@@ -136,7 +136,7 @@ def parse_outline(doc: Document) -> Outline:
             if line.table not in tables:
                 top = items[stack[-1]] if stack else None
                 path = top.path if top else ()
-                section = top.section + ((top.marker_line,) if top else ())
+                section = top.section + (top.marker_line,) if top else ()
                 tables[line.table] = (path, section, [])
             tables[line.table][2].append(line)
             continue
