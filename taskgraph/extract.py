@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .model import Assignment, Diagnostic, Document, Plan, Task
-from .parse import Item, Outline, match_marker, parse_info, parse_outline
+from .parse import Item, Outline, header_map, match_marker, parse_info, parse_outline
 
 __all__ = ["extract_plan", "parse_annotation", "find_annotations", "Annotation", "Entry"]
 
@@ -36,7 +36,8 @@ _SUPPORT_LABELS = ["配合责任单位", "配合单位", "配合部门", "协办
 _BARE_LABELS = ["主要责任单位", "责任单位", "责任部门", "责任主体", "责任处室", "实施单位", "实施主体",
                 "承办单位", "负责单位", "负责部门", "落实单位", "主办单位"]
 _DEADLINE_LABELS = ["完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "进度安排", "时间安排", "时限"]
-_PERSON_LABELS = ["分管领导", "责任领导", "分管负责人", "责任人", "联系人", "负责人"]
+_PERSON_LABELS = ["牵头市领导", "牵头区领导", "牵头县领导", "分管市领导", "分管区领导", "分管县领导", "牵头领导",
+                  "分管领导", "责任领导", "分管负责人", "牵头负责人", "责任人", "联系人", "负责人"]
 _LABEL_KIND = {
     **{w: "lead" for w in _LEAD_LABELS}, **{w: "support" for w in _SUPPORT_LABELS},
     **{w: "bare" for w in _BARE_LABELS}, **{w: "deadline" for w in _DEADLINE_LABELS},
@@ -67,6 +68,7 @@ _PAREN_ROLE_RE = re.compile(r"\((牵头|牵头单位|主责|配合|配合单位|
 _NOTES_RE = re.compile(
     r"(?:(?:列|排|位)(?:在|于)?(?:第一位|首位|第一|前面|最前)的?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
     r"|第一(?:个|家)?(?:单位|部门)?为牵头(?:单位|部门)?"
+    r"|其(?:余|他|它)(?:的)?(?:单位|部门)?(?:为|是)配合(?:单位|部门)?"
     r"|(?:以)?下同|同上|下略)"
 )
 _DEADLINE_RE = re.compile(
@@ -274,8 +276,8 @@ class Span:
 def _close_of(s: str, start: int) -> tuple[int, bool]:
     """Index after the bracket closing the one at ``start`` (mixed kinds
     tolerated); if none before the end of the line, the end of the line."""
-    depth = 0
-    for i in range(start, len(s)):
+    depth, newline = 0, -1
+    for i in range(start, min(len(s), start + 300)):
         ch = s[i]
         if ch in _OPEN:
             depth += 1
@@ -283,9 +285,10 @@ def _close_of(s: str, start: int) -> tuple[int, bool]:
             depth -= 1
             if depth == 0:
                 return i + 1, False
-        elif ch == "\n":
-            return i, True
-    return len(s), True
+        elif ch == "\n" and newline < 0:
+            newline = i  # a wrapped line may still close the bracket
+    end = newline if newline >= 0 else len(s)
+    return end, True
 
 
 def _bracket_groups(s: str) -> list[tuple[int, int]]:
@@ -298,7 +301,7 @@ def _bracket_groups(s: str) -> list[tuple[int, int]]:
             if not stack:
                 out.append((b, i + 1))
         elif ch == "\n":
-            stack = []
+            stack = []  # a stray bracket must not hide the annotations of later lines
     return out
 
 
@@ -344,8 +347,8 @@ def find_annotations(s: str, unit_like: Callable[[str], bool] = _default_unit_li
         after = s[e:].split("\n", 1)[0].strip(" 。.;;,,")
         before = s[b - 1] if b > 0 else "\n"
         if ann.has_verb:
-            if after and s[e:e + 1] not in "。;;,,\n":
-                continue
+            if b > 0 and after and s[e:e + 1] not in "。;;,,\n":
+                continue  # mid-sentence; at the very start of the item it heads the item
         elif not (before in "。;;!?\n" and not after):
             continue  # a bare list without a verb only at the end of a sentence
         spans.append(Span(b, e, content.strip()))
@@ -515,35 +518,6 @@ _NOT_TASK_SECTION = re.compile(r"总体要求|指导思想|基本原则|目标|�
 
 # ------------------------------------------------------------- tables
 
-_COLS = [
-    ("seq", re.compile(r"^(序号|编号|序|号)$")),
-    ("lead", re.compile(r"牵头")),
-    ("support", re.compile(r"配合|协办|参与|协同")),
-    ("bare", re.compile(r"责任(单位|部门|主体|处室)|实施(单位|主体)|承办|负责单位")),
-    ("deadline", re.compile(r"时限|完成时间|时间节点|期限|进度")),
-    ("text", re.compile(r"具体措施|工作措施|任务内容|工作内容|主要内容|具体内容|措施内容|工作举措|具体举措|重点工作内容")),
-    ("title", re.compile(r"任务|工作|事项|措施|举措|内容|项目")),
-]
-
-
-def _header_map(cells: tuple[str, ...]) -> dict[str, int] | None:
-    cols: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        c = re.sub(r"\s+", "", cell)
-        if not c or len(c) > 12:
-            continue
-        for name, rx in _COLS:
-            if rx.search(c) and name not in cols:
-                cols[name] = i
-                break
-    has_units = any(k in cols for k in ("lead", "support", "bare"))
-    if has_units and ("title" in cols or "text" in cols):
-        if "title" not in cols:
-            cols["title"] = cols["text"]
-        return cols
-    return None
-
-
 def _table_tasks(b: _Builder, path: tuple[str, ...], section: tuple[str, ...], rows: list) -> None:
     cols: dict[str, int] | None = None
     group: tuple[str, ...] = ()
@@ -552,9 +526,9 @@ def _table_tasks(b: _Builder, path: tuple[str, ...], section: tuple[str, ...], r
     for row in rows:
         cells = row.cells
         if cols is None:
-            cols = _header_map(cells)
+            cols = header_map(cells)
             continue
-        if _header_map(cells):
+        if header_map(cells):
             continue  # a header repeated on a new page
         filled = [c for c in cells if c.strip()]
         if not filled:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .model import Document, DocumentInfo, Line
 
-__all__ = ["Item", "Outline", "parse_outline", "parse_info", "match_marker", "PLAN_WORDS"]
+__all__ = ["Item", "Outline", "parse_outline", "header_map", "parse_info", "match_marker", "PLAN_WORDS"]
 
 _CN = "一二三四五六七八九十百零〇两"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -75,6 +75,44 @@ def _is_annex_start(m: re.Match[str]) -> bool:
     return len(rest) <= 60 and not re.search(r"\.(docx?|xlsx?|pdf|wps)\b|^\d", rest)
 
 
+# ------------------------------------------------------------ tables
+
+_COLS = [
+    ("seq", re.compile(r"^(序号|编号|序|号)$")),
+    ("lead", re.compile(r"牵头")),
+    ("support", re.compile(r"配合|协办|参与|协同")),
+    ("bare", re.compile(r"责任(单位|部门|主体|处室)|实施(单位|主体)|承办|负责单位")),
+    ("deadline", re.compile(r"时限|完成时间|时间节点|期限|进度")),
+    ("text", re.compile(r"具体措施|工作措施|任务内容|工作内容|主要内容|具体内容|措施内容|工作举措|具体举措|重点工作内容")),
+    ("title", re.compile(r"任务|工作|事项|措施|举措|内容|项目")),
+]
+
+
+def header_map(cells: tuple[str, ...]) -> dict[str, int] | None:
+    """Map column roles (seq, title, text, lead, support, bare, deadline) to
+    cell indexes when ``cells`` is the header row of a 任务分工表, else None.
+
+    >>> header_map(("序号", "重点任务", "牵头单位", "配合单位", "完成时限"))
+    {'seq': 0, 'title': 1, 'lead': 2, 'support': 3, 'deadline': 4}
+    """
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        c = re.sub(r"\s+", "", cell)
+        if not c or len(c) > 12:
+            continue
+        for name, rx in _COLS:
+            if rx.search(c) and name not in cols:
+                cols[name] = i
+                break
+    has_units = any(k in cols for k in ("lead", "support", "bare"))
+    if has_units and ("title" in cols or "text" in cols):
+        if "title" not in cols:
+            cols["title"] = cols["text"]
+        return cols
+    return None
+
+
+
 @dataclass
 class Item:
     """One outline item: its marker, its own lines and its place in the tree.
@@ -131,7 +169,12 @@ def parse_outline(doc: Document) -> Outline:
     tables: dict[int, tuple[tuple[str, ...], tuple[str, ...], list[Line]]] = {}
     stack: list[int] = []  # indexes into items, outermost first
 
+    # rows of a "table" with no 分工表 header are ordinary lines (a label line
+    # with wide spacing, a layout table): they go back into the outline
+    headed = {ln.table for ln in doc.lines if ln.cells and ln.table is not None and header_map(ln.cells)}
     for line in doc.lines:
+        if line.cells is not None and line.table is not None and line.table not in headed:
+            line = Line(line.no, " ".join(c for c in line.cells if c))
         if line.cells is not None and line.table is not None:
             if line.table not in tables:
                 top = items[stack[-1]] if stack else None

@@ -248,3 +248,41 @@ def test_parse_annotation_reports_rejected_tokens():
     ann = parse_annotation("市科技局牵头,做好服务保障工作")
     assert ann.units == [("市科技局", "lead")]
     assert ann.rejected == ["做好服务保障工作"]
+
+
+def test_annotation_right_after_the_marker():
+    task, got = one_task(HEAD + "1.（市科技局牵头，市财政局配合）加快建设科技创新平台。")
+    assert got == [("市科技局", "lead"), ("市财政局", "support")]
+    assert task.text == "加快建设科技创新平台。"
+
+
+def test_person_labels_are_skipped():
+    _, got = one_task(HEAD + "1.建设平台。（牵头市领导：王某某；牵头单位：市科技局；配合单位：市财政局）")
+    assert got == [("市科技局", "lead"), ("市财政局", "support")]
+
+
+def test_annotation_wrapped_over_two_lines():
+    task, got = one_task(HEAD + "1.建设平台。（责任单位：市科技局、\n市财政局）")
+    assert got == [("市科技局", "lead"), ("市财政局", "support")]
+    assert task.text == "建设平台。"
+
+
+def test_rest_are_supporters_note():
+    _, got = one_task(HEAD + "1.建设平台。（责任单位：市科技局、市财政局，排在首位的为牵头单位，其余为配合单位）")
+    assert got == [("市科技局", "lead"), ("市财政局", "support")]
+
+
+def test_label_row_mistaken_for_a_table_is_read_as_text():
+    lines = [Line(1, "三、重点任务"), Line(2, "1.建设科技大市场。"),
+             Line(3, "牵头单位:市科技局 | 配合单位:市财政局 | 完成时限:2022年底",
+                  ("牵头单位:市科技局", "配合单位:市财政局", "完成时限:2022年底"), 1)]
+    plan = extract_plan(Document("p.txt", "p.txt", lines))
+    assert edges(plan) == {"三/1": [("市科技局", "lead"), ("市财政局", "support")]}
+    assert plan.tasks[0].deadline == "2022年底"
+
+
+def test_section_level_annotation_with_unannotated_children():
+    plan = plan_of("三、重点任务\n(一)加快发展数字经济（牵头单位：市发改委、市经信局）\n1.建设数据中心。\n2.培育数字企业。")
+    assert [t.task_id for t in plan.tasks] == ["三/(一)"]
+    assert edges(plan)["三/(一)"] == [("市发改委", "lead"), ("市经信局", "lead")]
+    assert plan.tasks[0].title == "加快发展数字经济"
