@@ -1,0 +1,982 @@
+"""Read a plan file into a :class:`~taskgraph.model.Document`.
+
+The read stage turns bytes into normalised lines and says what it could not
+trust. It sniffs the format by content first (a zip archive is a ``.docx``,
+``%PDF`` a PDF, ``<html`` a web page) and by the suffix second, then:
+
+* plain text: decodes UTF-8, GB18030/GBK, Big5 or UTF-16 (with or without a
+  byte-order mark), flags lines that look mis-encoded, and splits rows of
+  tables flattened with ``|``, tabs or runs of spaces into cells;
+* ``.docx``: reads ``word/document.xml`` (refusing zip bombs and DOCTYPEs),
+  paragraphs and table rows in document order;
+* ``.html``: keeps the main content, drops menus, scripts and footers;
+* ``.pdf``: extracts the text layer and rejoins wrapped lines.
+
+Every line goes through :func:`taskgraph.text.normalise_line`. Heavy
+libraries (lxml, pypdf, charset-normalizer) are imported only when a file
+needs them.
+"""
+from __future__ import annotations
+
+import glob
+import io
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ReadError
+from .model import Diagnostic, Document, Line
+from .text import normalise_line, normalise_text
+
+__all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "read_document", "iter_documents"]
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".docx", ".html", ".htm", ".xhtml", ".pdf")
+
+# word/document.xml larger than this is refused; so is one that inflates
+# more than _MAX_ZIP_RATIO times its compressed size (a zip bomb).
+_MAX_XML_BYTES = 128 * 1024 * 1024
+_MAX_ZIP_RATIO = 200
+_RATIO_CHECK_FROM = 8 * 1024 * 1024  # small parts may compress very well
+
+
+# --------------------------------------------------------------------------
+# Paths
+# --------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[Diagnostic]]:
+    """Expand files, folders, glob patterns and ``-`` (standard input).
+
+    Folders are searched recursively for files with a supported suffix
+    (hidden files and folders skipped); a file named explicitly is accepted
+    whatever its suffix, since its content is sniffed. The order is that of
+    the arguments, each expansion sorted; a path met twice is kept once.
+
+    Returns the paths and the error diagnostics for arguments that named
+    nothing readable.
+    """
+    found: list[str] = []
+    diagnostics: list[Diagnostic] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = path if path == "-" else os.path.normcase(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for arg in paths:
+        arg = os.fspath(arg)
+        if arg == "-":
+            add(arg)
+        elif os.path.isdir(arg):
+            files = _plans_in_folder(arg)
+            if not files:
+                diagnostics.append(_path_error(arg, _NO_PLANS, "no-plans"))
+            for path in files:
+                add(path)
+        elif os.path.exists(arg):
+            add(arg)
+        elif glob.has_magic(arg):
+            files = _plans_matching(arg)
+            if not files:
+                diagnostics.append(_path_error(arg, "no plans match this pattern", "no-match"))
+            for path in files:
+                add(path)
+        else:
+            diagnostics.append(_path_error(arg, "path does not exist", "missing-path"))
+    return found, diagnostics
+
+
+_NO_PLANS = "no plans found in folder (looked for .txt .docx .html .pdf)"
+
+
+def _path_error(path: str, message: str, code: str) -> Diagnostic:
+    return Diagnostic(source=path, message=message, level="error", code=code)
+
+
+def _is_plan_file(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _plans_in_folder(folder: str) -> list[str]:
+    root = Path(folder)
+    files = []
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if _is_plan_file(path):
+            files.append(path)
+    return [str(p) for p in sorted(files, key=lambda p: p.relative_to(root).parts)]
+
+
+def _plans_matching(pattern: str) -> list[str]:
+    files: list[str] = []
+    for match in sorted(glob.glob(pattern, recursive=True)):
+        if os.path.isdir(match):
+            files.extend(_plans_in_folder(match))
+        elif _is_plan_file(Path(match)):
+            files.append(match)
+    return files
+
+
+# --------------------------------------------------------------------------
+# Documents
+# --------------------------------------------------------------------------
+
+
+def iter_documents(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Diagnostic]:
+    """Read the plans that ``paths`` name, one at a time.
+
+    Yields each :class:`Document` as it is read, or, for an argument or file
+    that cannot be read, an error :class:`Diagnostic`; one bad file never
+    stops the run.
+    """
+    files, diagnostics = expand_paths(paths)
+    yield from diagnostics
+    for path in files:
+        try:
+            yield read_document(path)
+        except ReadError as e:
+            yield Diagnostic(e.source, e.reason, e.line, level="error", code="unreadable")
+        except Exception as e:  # a library choking on a damaged file
+            log.debug("unexpected error reading %s", path, exc_info=True)
+            reason = f"could not read the file ({type(e).__name__}: {e})"
+            yield Diagnostic(path, reason, level="error", code="unreadable")
+
+
+def read_document(source: str | os.PathLike, data: bytes | None = None) -> Document:
+    """Read one plan file (or ``-`` for standard input) into a Document.
+
+    Parameters
+    ----------
+    source
+        The path as given; ``-`` reads standard input (named ``stdin.txt``).
+    data
+        The file's bytes, if already in memory; otherwise the file is read.
+
+    Raises
+    ------
+    ReadError
+        The input is empty, binary, damaged, a zip bomb, a scanned PDF
+        without text layer, or text in no encoding we can decode.
+    """
+    source = os.fspath(source)
+    if source == "-":
+        source, name = "<stdin>", "stdin.txt"
+        if data is None:
+            data = sys.stdin.buffer.read()
+    else:
+        name = os.path.basename(source) or source
+        if data is None:
+            data = _read_bytes(source)
+    if not data.strip(b" \t\r\n\x00"):
+        raise ReadError(source, "file is empty")
+
+    kind = _sniff_format(source, data, os.path.splitext(name)[1].lower())
+    if kind == "docx":
+        lines, diagnostics = _read_docx(source, data), []
+        encoding = None
+    elif kind == "pdf":
+        lines, diagnostics = _read_pdf(source, data), []
+        encoding = None
+    elif kind == "html":
+        lines, diagnostics, encoding = _read_html(source, data)
+    else:
+        lines, diagnostics, encoding = _read_text(source, data)
+    if not lines:
+        raise ReadError(source, "no text found in the file")
+    diagnostics += _spam_diagnostics(source, lines)
+    return Document(source, name, lines, kind, encoding, diagnostics)
+
+
+def _read_bytes(path: str) -> bytes:
+    if os.path.isdir(path):
+        raise ReadError(path, "is a folder, not a file")
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise ReadError(path, "path does not exist") from None
+    except OSError as e:
+        raise ReadError(path, f"cannot open the file: {e.strerror or e}") from None
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt (Office 97-2003)
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)", re.I | re.S)
+
+
+def _sniff_format(source: str, data: bytes, suffix: str) -> str:
+    """Return ``docx``, ``pdf``, ``html`` or ``text`` (content first)."""
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "docx"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(_OLE_MAGIC):
+        raise ReadError(source, "old Office 97-2003 file (.doc/.xls): save it as .docx first")
+    head = _ascii_head(data)
+    if _HTML_START.match(head):
+        return "html"
+    if suffix == ".docx":
+        return "docx"  # not a zip: _read_docx says so
+    if suffix == ".pdf":
+        return "pdf"
+    if suffix in (".html", ".htm", ".xhtml"):
+        return "html"
+    return "text"
+
+
+def _ascii_head(data: bytes) -> bytes:
+    """The first bytes, with a UTF-16 text turned into one byte a character."""
+    head = data[:2048]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:200].count(0) > 50:
+        head = head.replace(b"\x00", b"")
+    return head.lstrip(b"\xef\xbb\xbf\xff\xfe")
+
+
+# --------------------------------------------------------------------------
+# Plain text
+# --------------------------------------------------------------------------
+
+
+def _read_text(source: str, data: bytes) -> tuple[list[Line], list[Diagnostic], str]:
+    text, encoding, diagnostics = _decode_text(source, data)
+    return _text_lines(source, text, diagnostics), diagnostics, encoding
+
+
+def _decode_text(source: str, data: bytes) -> tuple[str, str, list[Diagnostic]]:
+    """Decode the bytes of a text file; return text, encoding, diagnostics."""
+    diagnostics: list[Diagnostic] = []
+    bom = _decode_bom(data)
+    if bom:
+        return bom[0], bom[1], diagnostics
+    utf16 = _decode_utf16_without_bom(data)
+    if utf16:
+        return utf16[0], utf16[1], diagnostics
+
+    _refuse_binary(source, data)
+    if b"\x00" in data:
+        count = data.count(b"\x00")
+        data = data.replace(b"\x00", b"")
+        diagnostics.append(
+            Diagnostic(source, f"file holds {count} NUL byte(s); dropped them", code="nul-bytes")
+        )
+    try:
+        return data.decode("utf-8"), "utf-8", diagnostics
+    except UnicodeDecodeError:
+        pass
+    chinese = _decode_chinese(data)
+    if chinese:
+        return chinese[0], chinese[1], diagnostics
+    detected = _decode_detected(data)
+    if detected:
+        return detected[0], detected[1], diagnostics
+    raise ReadError(source, "cannot decode the text: not UTF-8, GB18030, Big5 or UTF-16")
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _decode_bom(data: bytes) -> tuple[str, str] | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding.removesuffix("-sig")), encoding
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM, told by its NUL bytes: the high byte of every
+    ASCII character (line breaks, digits) is NUL, always on the same side."""
+    sample = data[:65536]
+    nuls_even = sample[0::2].count(0)
+    nuls_odd = sample[1::2].count(0)
+    if nuls_even + nuls_odd < 4 or len(data) % 2:
+        return None
+    if nuls_odd >= 3 * nuls_even:  # some CJK characters (一 U+4E00) hold a NUL too
+        encoding = "utf-16-le"
+    elif nuls_even >= 3 * nuls_odd:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return (text, encoding) if _plausible_share(text) > 0.95 else None
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters a Chinese plan is made of (CJK, ASCII, punctuation)."""
+    if not text:
+        return 0.0
+    ok = sum(
+        1
+        for c in text
+        if (" " <= c <= "~" or c in "\t\r\n" or "\u4e00" <= c <= "\u9fff"
+            or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+            or "\u2000" <= c <= "\u206f" or "\u2460" <= c <= "\u24ff")
+    )
+    return ok / len(text)
+
+
+def _refuse_binary(source: str, data: bytes) -> None:
+    sample = data[:65536]
+    nuls = sample.count(0)
+    controls = sum(sample.count(b) for b in (*range(1, 9), 11, *range(14, 27), *range(28, 32)))
+    if controls > len(sample) / 100 or nuls > len(sample) / 10:
+        share = round(100 * (controls + nuls) / len(sample))
+        raise ReadError(source, f"binary file, not text ({share}% control bytes)")
+
+
+def _decode_chinese(data: bytes) -> tuple[str, str] | None:
+    """GB18030 or Big5: decode with both, keep the one that reads as Chinese."""
+    candidates = []
+    for encoding in ("gb18030", "big5", "cp950", "big5hkscs"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_common_share(text), encoding, text))
+        if encoding.startswith(("big5", "cp950")):
+            break  # one Big5 variant that decodes is enough
+    if not candidates:
+        return None
+    share, encoding, text = max(candidates, key=lambda c: c[0])
+    return (text, encoding) if share >= 0.3 else None
+
+
+def _decode_detected(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    return str(best), best.encoding
+
+
+# The most frequent characters of modern Chinese. Decoded with the right
+# codec, a plan has most of its characters among them (in simplified or
+# traditional form); decoded with the wrong one, few.
+_FREQUENT = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自"
+    "二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日"
+    "那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变"
+    "条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总"
+    "次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指"
+    "几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器"
+    "压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安"
+    "场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集"
+    "温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连"
+    "断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精"
+    "值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属"
+    "圆包火住调满县局照参红细引听该铁价严龙飞创企推服施责督措"
+)
+
+
+@lru_cache(maxsize=1)
+def _frequent_chars() -> frozenset[str]:
+    import opencc
+
+    traditional = opencc.OpenCC("s2t").convert(_FREQUENT)
+    return frozenset(_FREQUENT) | frozenset(traditional)
+
+
+def _common_share(text: str) -> float:
+    """Share of the CJK characters of ``text`` that are frequent ones."""
+    cjk = [c for c in text if "\u3400" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff"]
+    if not cjk:
+        return 0.0
+    frequent = _frequent_chars()
+    return sum(c in frequent for c in cjk) / len(cjk)
+
+
+# ---- lines and flattened tables ------------------------------------------
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_SPACE_GAP = re.compile(r"[ \u00a0\u3000]{2,}")
+_MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
+
+
+def _text_lines(source: str, text: str, diagnostics: list[Diagnostic]) -> list[Line]:
+    """Split decoded text into Lines: line numbers kept, empty lines dropped,
+    rows of flattened tables split into cells."""
+    lines: list[Line] = []
+    table = 0
+    in_table = False
+    for no, raw in enumerate(_NEWLINE.split(text), start=1):
+        cells = _split_cells(normalise_text(raw))
+        if cells is not None:
+            if not any(cells) or all(_MARKDOWN_RULE.match(c) for c in cells if c):
+                continue  # an empty row or a markdown |---|---| rule
+            if not in_table:
+                table, in_table = table + 1, True
+            lines.append(Line(no, " | ".join(cells), tuple(cells), table))
+        else:
+            line = normalise_line(raw)
+            if not line:
+                continue  # blank lines do not end a table
+            in_table = False
+            lines.append(Line(no, line))
+        if _looks_mis_encoded(raw, lines[-1].text):
+            diagnostics.append(_mojibake_warning(source, no))
+    return lines
+
+
+def _split_cells(text: str) -> list[str] | None:
+    """The cells of a flattened table row, or None for an ordinary line.
+
+    A row has at least two separators between cells: ``|``, tabs, or runs of
+    two or more spaces (one double space in prose is not a table).
+    """
+    body = text.strip()
+    if body.count("|") >= 2:
+        parts = body.split("|")
+        if body.startswith("|"):
+            parts = parts[1:]
+        if body.endswith("|"):
+            parts = parts[:-1]
+    elif len(re.findall(r"\S\t+(?=\S)", body)) >= 2:
+        parts = re.split(r"\t+", body)
+    elif len(re.findall(r"\S[ \u00a0\u3000]{2,}(?=\S)", body)) >= 2:
+        parts = _SPACE_GAP.split(body)
+    else:
+        return None
+    cells = [normalise_line(p) for p in parts]
+    return cells if len(cells) >= 2 else None
+
+
+# ---- mojibake -------------------------------------------------------------
+
+# Signatures of text decoded with the wrong codec: runs of ``?`` or U+FFFD
+# (characters lost on a round trip), 锟斤拷 (U+FFFD in UTF-8 read as GBK), and
+# the Latin-1 look of UTF-8 read as Windows-1252 (Ã©, â€œ, Â).
+_MOJIBAKE = re.compile(r"\?{2,}|\ufffd|锟斤拷|烫烫烫|屯屯屯|Ã[\u0080-\u00bf]|â€|Â[\u0080-\u00bf ]")
+
+
+def _looks_mis_encoded(raw: str, text: str) -> bool:
+    """True when a line looks mis-decoded.
+
+    ``raw`` is the line as decoded (before NFKC, which would turn a
+    full-width ``？？`` into ``??``); ``text`` the normalised line, in which
+    a run of characters outside GB2312 (the common simplified set) is the
+    mark of UTF-8 read as GBK.
+    """
+    if _MOJIBAKE.search(raw):
+        return True
+    rare = 0
+    run = 0
+    cjk = 0
+    for c in text:
+        if "\u3400" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff":
+            cjk += 1
+            if _is_rare(c):
+                rare += 1
+                run += 1
+                if run >= 3:
+                    return True
+                continue
+        run = 0
+    return rare >= 3 and rare >= 0.15 * cjk
+
+
+def _is_rare(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _mojibake_warning(source: str, no: int) -> Diagnostic:
+    return Diagnostic(source, "line looks mis-encoded (mojibake); kept as is", no, code="mojibake")
+
+
+# ---- spam -----------------------------------------------------------------
+
+# Words that never occur in a government plan but do in the spam injected
+# into scraped pages. Kept short on purpose: a false alarm costs a warning.
+_SPAM = re.compile(
+    r"(?i)亚洲\s*av|av\s*(在线|无码|网)|无码|一区二区|成人(视频|影片|电影|网站)|色情|黄色(网站|视频)"
+    r"|博彩|赌场|百家乐|六合彩|真人娱乐|葡京|澳门赌|偷拍|自拍偷|av女优"
+)
+
+
+def _spam_diagnostics(source: str, lines: list[Line]) -> list[Diagnostic]:
+    return [
+        Diagnostic(source, "line looks like unrelated spam; kept as is", line.no, code="spam")
+        for line in lines
+        if _SPAM.search(line.text)
+    ]
+
+
+# --------------------------------------------------------------------------
+# .docx
+# --------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# run properties and paragraph properties hold w:tab stops, not text
+_SKIP_IN_PARAGRAPH = {_W + "pPr", _W + "rPr", _MC_FALLBACK, _W + "delText", _W + "instrText"}
+
+
+def _read_docx(source: str, data: bytes) -> list[Line]:
+    body = _docx_body(source, _docx_xml(source, data))
+    lines: list[Line] = []
+    no = table = 0  # ordinal of the paragraph or row; number of the table
+    for block in _docx_blocks(body):
+        if block.tag == _W + "p":
+            no += 1
+            for part in _docx_paragraph_text(block).split("\n"):
+                text = normalise_line(part)
+                if text:
+                    lines.append(Line(no, text))
+        else:
+            table += 1
+            for cells in _docx_table_rows(block):
+                no += 1
+                if any(cells):
+                    lines.append(Line(no, " | ".join(cells), tuple(cells), table))
+    return lines
+
+
+def _docx_xml(source: str, data: bytes) -> bytes:
+    """word/document.xml, read with a hard cap: a zip bomb is refused
+    from its declared sizes before anything is inflated."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ReadError(source, "not a valid .docx: the file is not a zip archive (or is damaged)") from None
+    with archive:
+        try:
+            info = archive.getinfo("word/document.xml")
+        except KeyError:
+            raise ReadError(source, "not a Word .docx: the archive has no word/document.xml") from None
+        if info.file_size > _MAX_XML_BYTES or (
+            info.file_size > _RATIO_CHECK_FROM
+            and info.file_size > _MAX_ZIP_RATIO * max(info.compress_size, 1)
+        ):
+            raise ReadError(
+                source,
+                f"refused: word/document.xml would inflate to {info.file_size // 2**20} MB "
+                f"from {max(info.compress_size // 1024, 1)} KB (zip bomb?)",
+            )
+        try:
+            with archive.open(info) as member:
+                xml = member.read(_MAX_XML_BYTES + 1)
+        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as e:
+            raise ReadError(source, f"damaged .docx: {e}") from None
+    if len(xml) > _MAX_XML_BYTES:
+        raise ReadError(source, "refused: word/document.xml is larger than its zip entry says (zip bomb?)")
+    return xml
+
+
+def _docx_body(source: str, xml: bytes):
+    from lxml import etree
+
+    refused = "refused: word/document.xml declares a DOCTYPE (its entities are never resolved)"
+    if b"<!DOCTYPE" in xml[:65536]:  # Word never writes one; refuse before parsing
+        raise ReadError(source, refused)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as e:
+        raise ReadError(source, f"damaged .docx: word/document.xml is not well-formed XML ({e})") from None
+    if root.getroottree().docinfo.doctype:
+        raise ReadError(source, refused)
+    body = root.find(_W + "body")
+    if body is None:
+        raise ReadError(source, "not a Word .docx: word/document.xml has no body")
+    return body
+
+
+def _docx_blocks(parent):
+    """Paragraphs and tables of ``parent`` in document order (content
+    controls and custom XML wrappers looked through)."""
+    for child in parent:
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            yield from _docx_blocks(child)
+
+
+def _docx_paragraph_text(paragraph) -> str:
+    """Text of a w:p: w:t joined, w:tab as a tab, w:br/w:cr as a line break."""
+    parts: list[str] = []
+
+    def walk(element) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _SKIP_IN_PARAGRAPH or not isinstance(tag, str):
+                continue
+            if tag == _W + "t":
+                parts.append(child.text or "")
+            elif tag == _W + "tab":
+                parts.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                parts.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                parts.append("-")
+            elif tag == _W + "p":  # a text box inside a drawing
+                parts.append("\n")
+                walk(child)
+                parts.append("\n")
+            else:
+                walk(child)
+
+    walk(paragraph)
+    return "".join(parts)
+
+
+def _docx_cell_text(cell) -> str:
+    """Text of a w:tc: its paragraphs (nested tables included) on one line."""
+    texts = []
+    for paragraph in cell.iter(_W + "p"):
+        if any(a.tag == _MC_FALLBACK for a in paragraph.iterancestors()):
+            continue
+        texts.append(_docx_paragraph_text(paragraph))
+    return normalise_line(" ".join(texts).replace("\n", " "))
+
+
+def _docx_table_rows(table) -> Iterator[list[str]]:
+    """Rows of a w:tbl as lists of cells. A horizontally merged cell is one
+    cell; a vertically merged one repeats the value above, so every row is
+    complete."""
+    above: dict[int, str] = {}  # grid column -> text of the cell above
+    for row in table.iterchildren(_W + "tr"):
+        column = _docx_int(row.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        cells = []
+        for cell in _docx_row_cells(row):
+            span = _docx_int(cell.find(f"{_W}tcPr/{_W}gridSpan"), 1)
+            merge = cell.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(_W + "val", "continue") != "restart":
+                text = above.get(column, "")
+            else:
+                text = _docx_cell_text(cell)
+            above[column] = text
+            cells.append(text)
+            column += span
+        yield cells
+
+
+def _docx_row_cells(row):
+    for child in row:
+        if child.tag == _W + "tc":
+            yield child
+        elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            yield from _docx_row_cells(child)
+
+
+def _docx_int(element, default: int) -> int:
+    if element is None:
+        return default
+    try:
+        return int(element.get(_W + "val", default))
+    except ValueError:
+        return default
+
+
+# --------------------------------------------------------------------------
+# .html
+# --------------------------------------------------------------------------
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
+_CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "big5": "cp950"}
+_CHROME_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form", "iframe",
+                "template", "svg", "select", "button", "object", "embed")
+_CHROME_NAME = re.compile(r"menu|nav|footer|breadcrumb|crumb|share|sidebar|topbar|toolbar", re.I)
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "address", "figure",
+    "figcaption", "center", "hr", "body", "caption", "tr", "td", "th",
+}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _read_html(source: str, data: bytes) -> tuple[list[Line], list[Diagnostic], str]:
+    import lxml.html
+
+    text, encoding, diagnostics = _decode_html(source, data)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str with an XML declaration
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as e:  # lxml.etree.ParserError and friends
+        raise ReadError(source, f"cannot parse the HTML page ({e})") from None
+    title = _html_title(root)
+    _drop_chrome(root)
+    items = _html_texts(_main_container(root))
+    head = normalise_line(" ".join(item for item in items[:5] if isinstance(item, str)))
+    if title and title not in head:
+        items.insert(0, title)  # the content lacks the page's title
+
+    lines: list[Line] = []
+    for item in items:
+        no = len(lines) + 1  # HTML lines are numbered as extracted
+        if isinstance(item, str):
+            text = normalise_line(item)
+            if not text:
+                continue
+            lines.append(Line(no, text))
+        else:
+            cells, table = item
+            lines.append(Line(no, " | ".join(cells), cells, table))
+        if _looks_mis_encoded(lines[-1].text, lines[-1].text):
+            diagnostics.append(_mojibake_warning(source, no))
+    return lines, diagnostics, encoding
+
+
+def _decode_html(source: str, data: bytes) -> tuple[str, str, list[Diagnostic]]:
+    """Decode a page: byte-order mark, then the declared charset, then the
+    same detection as for plain text."""
+    bom = _decode_bom(data)
+    if bom:
+        return bom[0], bom[1], []
+    match = _CHARSET.search(data[:8192])
+    if match:
+        declared = (match.group(1) or match.group(2)).decode("ascii").lower()
+        codec = _CODEC_ALIASES.get(declared, declared)
+        try:
+            return data.decode(codec), codec, []
+        except LookupError:
+            pass
+        except UnicodeDecodeError:
+            text = data.decode(codec, errors="replace")
+            if text.count("\ufffd") < len(text) / 1000:  # a few bad bytes in a right guess
+                return text, codec, []
+    return _decode_text(source, data)
+
+
+def _html_title(root) -> str:
+    """The page's own title: the first h1, else <title> without the site name."""
+    for h1 in root.iter("h1"):
+        text = normalise_line(h1.text_content())
+        if text:
+            return text
+    title = root.find(".//title")
+    if title is None:
+        return ""
+    text = normalise_line(title.text_content())
+    return re.split(r"\s+[-_|—]\s+|_|\|", text)[0].strip()
+
+
+def _drop_chrome(root) -> None:
+    """Remove scripts, styles, menus, headers and footers, keeping the text
+    that follows them."""
+    doomed = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            doomed.append(element)  # comments, processing instructions
+        elif element.tag in ("html", "body", "main", "article"):
+            continue
+        elif element.tag in _CHROME_TAGS:
+            doomed.append(element)
+        elif element.tag == "header" and not any(a.tag in ("article", "main") for a in element.iterancestors()):
+            doomed.append(element)
+        elif _CHROME_NAME.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _main_container(root):
+    """The element holding the plan: an <article> or <main> with real text,
+    else the element whose paragraphs hold the most Chinese text."""
+    for tag in ("article", "main"):
+        for element in root.iter(tag):
+            if len(_CJK.findall(element.text_content())) >= 100:
+                return element
+    scores: dict = {}
+    for element in root.iter("p", "div", "td", "section", "li", "span", "font"):
+        if element.tag == "p":
+            count = len(_CJK.findall(element.text_content()))
+        else:
+            count = len(_CJK.findall(_own_text(element)))
+            scores[element] = scores.get(element, 0) + count
+        parent = element.getparent()
+        if count < 5 or parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0) + count
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0) + count / 2
+    body = root.find("body")
+    if not scores:
+        return body if body is not None else root
+    return max(scores, key=scores.get)
+
+
+def _own_text(element) -> str:
+    """The text directly inside ``element`` (not inside its child elements)."""
+    return (element.text or "") + "".join(child.tail or "" for child in element)
+
+
+def _html_texts(container) -> list:
+    """Text lines (str) and table rows ((cells, table number)) of an element,
+    in document order."""
+    items: list = []
+    buffer: list[str] = []
+    tables = [0]
+
+    def flush() -> None:
+        if buffer:
+            items.append("".join(buffer))
+            buffer.clear()
+
+    def add(text: str | None) -> None:
+        if text:
+            buffer.append(re.sub(r"[\r\n]+", " ", text))
+
+    def walk(element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "br":
+            flush()
+        elif tag == "table" and not _is_layout_table(element):
+            flush()
+            tables[0] += 1
+            for cells in _html_table_rows(element):
+                if any(cells):
+                    items.append((tuple(cells), tables[0]))
+        elif tag in _BLOCK_TAGS or tag == "table":
+            flush()
+            add(element.text)
+            for child in element:
+                walk(child)
+                add(child.tail)
+            flush()
+        else:
+            add(element.text)
+            for child in element:
+                walk(child)
+                add(child.tail)
+
+    walk(container)
+    flush()
+    return items
+
+
+def _table_rows(table) -> list:
+    return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+
+
+def _is_layout_table(table) -> bool:
+    """A table used for page layout: one cell a row, or tables inside."""
+    rows = _table_rows(table)
+    return not rows or all(len(row.xpath("./td|./th")) <= 1 for row in rows) or bool(table.xpath(".//table"))
+
+
+def _html_table_rows(table) -> Iterator[list[str]]:
+    """Rows as lists of cells; a cell spanning rows repeats in the rows below."""
+    pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    for row in _table_rows(table):
+        cells: list[str] = []
+        column = 0
+
+        def fill_pending() -> None:
+            nonlocal column
+            while column in pending:
+                text, left = pending.pop(column)
+                cells.append(text)
+                if left > 1:
+                    pending[column] = (text, left - 1)
+                column += 1
+
+        for cell in row.xpath("./td|./th"):
+            fill_pending()
+            text = normalise_line(" ".join(t for t in _html_texts(cell) if isinstance(t, str)))
+            cells.append(text)
+            rowspan = _html_int(cell.get("rowspan"))
+            if rowspan > 1:
+                pending[column] = (text, rowspan - 1)
+            column += _html_int(cell.get("colspan"))
+        fill_pending()
+        yield cells
+
+
+def _html_int(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
+# --------------------------------------------------------------------------
+# .pdf
+# --------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^[-—–\s]*(第\s*\d+\s*页(\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*(/\s*\d+)?|page\s*\d+(\s*of\s*\d+)?)[-—–\s]*$",
+    re.I,
+)
+_PARAGRAPH_END = re.compile(r"[。;:!?;：！？)\]〕】]$")
+_ITEM_START = re.compile(
+    r"^([一二三四五六七八九十百]+、|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\)|[①-⑳]|附件|第[一二三四五六七八九十百]+[章节条部分])"
+)
+_SPACE_IN_CJK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
+
+
+def _read_pdf(source: str, data: bytes) -> list[Line]:
+    """Text layer of a PDF, page by page, wrapped lines joined again."""
+    pages = _pdf_pages(source, data)
+    extracted: list[tuple[int, str, int]] = []  # (line number, text, full width of its page)
+    no = 0
+    for page in pages:
+        page_lines = []
+        for raw in _NEWLINE.split(page):
+            no += 1
+            text = _SPACE_IN_CJK.sub("", normalise_line(raw))
+            if text and not _PAGE_NUMBER.match(text):
+                page_lines.append((no, text))
+        width = max((len(text) for _, text in page_lines), default=0)
+        extracted.extend((n, text, width) for n, text in page_lines)
+    if not extracted:
+        raise ReadError(source, "PDF has no text layer (scanned?): it needs OCR")
+    return _join_wrapped(extracted)
+
+
+def _pdf_pages(source: str, data: bytes) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReadError(source, "PDF is encrypted with a password")
+        return [page.extract_text() or "" for page in reader.pages]
+    except ReadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise ReadError(source, f"damaged PDF ({e})") from None
+
+
+def _join_wrapped(extracted: list[tuple[int, str, int]]) -> list[Line]:
+    """Join a line to the one before unless that one ended a paragraph
+    (sentence punctuation, a closing bracket, or a line much shorter than the
+    page's width) or the line starts a new item (一、 (一) 1. (1) ① 附件)."""
+    lines: list[Line] = []
+    previous_full = False  # did the previous line run to the page's width?
+    for no, text, width in extracted:
+        if lines and previous_full and not _PARAGRAPH_END.search(lines[-1].text) and not _ITEM_START.match(text):
+            lines[-1] = Line(lines[-1].no, lines[-1].text + text)
+        else:
+            lines.append(Line(no, text))
+        previous_full = len(text) >= 0.8 * width
+    return lines
