@@ -34,6 +34,22 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"taskgraph {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Read Chinese action plans (行动计划/实施方案) into tasks and their lead and supporting units."""
+
+
 PathsArg = typer.Argument(None, help="Plan files, folders, globs, or - for standard input. Default: the bundled seeds/.")
 OutOpt = typer.Option(Path("outputs"), "--output", "-o", help="Folder to write into (created if missing).")
 UnitsOpt = typer.Option(None, "--units", help="Extra unit-name file(s) (TOML, like taskgraph/data/units.toml).")
