@@ -49,11 +49,11 @@ _LABEL_RE = re.compile(rf"[【\[]\s*(?P<a>{_LABEL_ALT})\s*[】\]]\s*:?|(?P<b>{_L
 # a label at the start of an annotation must be one of these (牵头/配合 alone only with a colon)
 _UNIT_LABEL_KINDS = ("lead", "support", "bare")
 
-# role verbs written after the units; longest first
+# role verbs written after the units, longest first; "duty" verbs (负责,
+# 按职责分工负责) name no role of their own: such units are a bare list
 _VERBS: list[tuple[str, str]] = sorted(
-    [(v, "lead_all") for v in ("分别牵头负责", "分别牵头", "共同牵头负责", "共同牵头", "联合牵头")]
-    + [(v, "lead") for v in ("牵头负责", "牵头落实", "牵头实施", "牵头组织", "牵头推进", "牵头抓总",
-                            "为牵头单位", "牵头")]
+    [(v, "lead") for v in ("分别牵头负责", "分别牵头", "共同牵头负责", "共同牵头", "联合牵头", "牵头负责",
+                           "牵头落实", "牵头实施", "牵头组织", "牵头推进", "牵头抓总", "为牵头单位", "牵头")]
     + [(v, "support") for v in ("配合落实", "配合实施", "配合推进", "积极配合", "负责配合", "共同配合",
                                "配合", "协助", "协办", "参与", "协同推进", "协同", "指导")]
     + [(v, "duty") for v in ("按职责分工负责", "按职责分工落实", "按职能分工负责", "按照职责分工负责",
@@ -103,11 +103,11 @@ def _default_unit_like(name: str) -> bool:
 
 @dataclass
 class Entry:
-    """A unit named in an annotation, before and after role resolution."""
+    """A unit named in an annotation; ``role`` is lead, support, or None
+    while not yet known (bare lists and duty verbs are resolved at the end)."""
 
     name: str
-    role: str | None  # lead | support | bare | duty | None (not yet known)
-    explicit: bool = False  # the role was written (label or verb), not inferred
+    role: str | None
 
 
 @dataclass
@@ -150,6 +150,21 @@ def _strip_name(name: str) -> str:
     while name and name[0] in _OPEN and not any(c in name for c in _CLOSE):
         name = name[1:]
     return name.strip()
+
+
+def _read_token(tok: str) -> tuple[str | None, tuple[str, str] | None, str]:
+    """Split a role mark off a token: ``(fixed_role, (verb_role, verb), rest)``.
+
+    ``市科技局(牵头)`` fixes the role of that unit alone; a verb suffix
+    (``市科技局牵头``) gives its role to every unit listed since the last verb.
+    """
+    pm = _PAREN_ROLE_RE.search(tok)
+    if pm:
+        return ("lead" if pm.group(1).startswith(("牵头", "主责")) else "support"), None, tok[: pm.start()]
+    vm = _VERB_RE.search(tok)
+    if vm:
+        return None, (_VERB_ROLE[vm.group()], vm.group()), tok[: vm.start()]
+    return None, None, tok
 
 
 def parse_annotation(content: str, unit_like: Callable[[str], bool] = _default_unit_like,
@@ -203,54 +218,38 @@ def parse_annotation(content: str, unit_like: Callable[[str], bool] = _default_u
                 if not tok:
                     ann.empty_items += 1  # "甲、、乙"
                     continue
-                role_here, verb = None, None
-                pm = _PAREN_ROLE_RE.search(tok)
-                if pm:
-                    role_here = "lead" if pm.group(1).startswith(("牵头", "主责")) else "support"
-                    tok = tok[: pm.start()]
-                if "会同" in tok:
-                    left, _, right = tok.partition("会同")
-                    left = _strip_name(left)
-                    if left:
-                        entries.append(Entry(left, "lead", True))
-                    tok = right
-                    default_here = "support"
-                else:
-                    default_here = default
-                vm = _VERB_RE.search(tok)
-                if vm and not role_here:
-                    verb = _VERB_ROLE[vm.group()]
-                    tok = tok[: vm.start()]
+                fixed, verb, tok = _read_token(tok)
+                if verb:
                     ann.has_verb = True
+                if "会同" in tok:  # 甲会同乙: 甲 leads, 乙 supports
+                    left, _, tok = tok.partition("会同")
+                    if _strip_name(left):
+                        entries.append(Entry(_strip_name(left), "lead"))
+                    fixed = fixed or "support"
                 name = _strip_name(tok)
                 if name and _DEADLINE_RE.match(name) and not unit_like(name):
-                    deadlines.append(name + (vm.group() if vm else ""))
+                    deadlines.append(name + (verb[1] if verb else ""))
                     name = ""
-                elif name and (name in _PHRASES or _VERB_RE.fullmatch(name)):
+                elif name in _PHRASES:
+                    name = ""
+                elif name and not (unit_like(name) or (default and len(name) <= 25 and not re.search(r"[0-9。]", name))):
+                    ann.rejected.append(name)  # under a label, an unusual name is still a unit
                     name = ""
                 if name:
-                    accepted = unit_like(name) or (
-                        default in ("lead", "support", "bare") and len(name) <= 25
-                        and not re.search(r"[0-9。]", name))
-                    if not accepted:
-                        ann.rejected.append(name)
-                        name = ""
-                if name:
-                    e = Entry(name, role_here or default_here, bool(role_here) or default_here in ("lead", "support"))
+                    e = Entry(name, fixed or default)
                     entries.append(e)
-                    if not role_here:
+                    if not fixed:
                         pending.append(e)
-                if verb:
-                    role = {"lead_all": "lead", "lead": "lead", "support": "support", "duty": "duty"}[verb]
+                if verb:  # the verb gives its role to the units listed since the last one
                     for p in pending:
-                        p.role, p.explicit = role, role in ("lead", "support")
+                        p.role = None if verb[0] == "duty" else verb[0]
                     pending = []
     ann.deadline = ";".join(dict.fromkeys(d for d in deadlines if d))
 
     # role resolution: a bare list → first leads; with an explicit lead, the rest support
     has_lead = any(e.role == "lead" for e in entries)
     for e in entries:
-        if e.role in (None, "bare", "duty"):
+        if e.role in (None, "bare"):
             e.role = "support" if has_lead else "lead"
             has_lead = True
     seen: set[tuple[str, str]] = set()
