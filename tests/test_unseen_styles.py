@@ -86,7 +86,7 @@ def test_flattened_table_rows_are_tasks_when_the_reader_splits_cells():
 
 
 COUNTY = """
-    XX县推进科技创新工作实施方案
+    安吉县推进科技创新工作实施方案
     三、主要任务
     1.实施企业培育工程。（县科技局、县经信局、县财政局按职责分工负责）
     2.强化人才支撑。（县委组织部、县人社局牵头，县科技局按职责分工负责）
@@ -97,7 +97,7 @@ COUNTY = """
 
 def test_county_plan():
     plan, got = run(COUNTY)
-    assert (plan.info.place, plan.info.level) == ("XX县", "县")
+    assert (plan.info.place, plan.info.level) == ("安吉县", "县")
     assert got == {
         "三/1": [("县科技局", "lead"), ("县经信局", "support"), ("县财政局", "support")],
         "三/2": [("县委组织部", "lead"), ("县人社局", "lead"), ("县科技局", "support")],
