@@ -465,8 +465,9 @@ def _split_cells(text: str) -> list[str] | None:
 # ---- mojibake -------------------------------------------------------------
 
 # Signatures of text decoded with the wrong codec: runs of ``?`` or U+FFFD
-# (characters lost on a round trip), 锟斤拷 (U+FFFD in UTF-8 read as GBK), and
-# the Latin-1 look of UTF-8 read as Windows-1252 (Ã©, â€œ, Â).
+# (characters lost on a round trip; a single ``?`` may be a question), 锟斤拷
+# (U+FFFD in UTF-8 read as GBK), and the Latin-1 look of UTF-8 read as
+# Windows-1252 (Ã©, â€œ).
 _MOJIBAKE = re.compile(r"\?{2,}|\ufffd|锟斤拷|烫烫烫|屯屯屯|Ã[\u0080-\u00bf]|â€|Â[\u0080-\u00bf ]")
 
 
@@ -496,6 +497,7 @@ def _looks_mis_encoded(raw: str, text: str) -> bool:
     return rare >= 3 and rare >= 0.15 * cjk
 
 
+@lru_cache(maxsize=None)
 def _is_rare(char: str) -> bool:
     try:
         char.encode("gb2312")
@@ -706,7 +708,8 @@ _CHROME_NAME = re.compile(r"menu|nav|footer|breadcrumb|crumb|share|sidebar|topba
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
     "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "address", "figure",
-    "figcaption", "center", "hr", "body", "caption", "tr", "td", "th",
+    "figcaption", "center", "hr", "body", "caption", "table", "thead", "tbody", "tfoot",
+    "tr", "td", "th",
 }
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -720,9 +723,10 @@ def _read_html(source: str, data: bytes) -> tuple[list[Line], list[Diagnostic], 
         root = lxml.html.document_fromstring(text)
     except Exception as e:  # lxml.etree.ParserError and friends
         raise ReadError(source, f"cannot parse the HTML page ({e})") from None
-    title = _html_title(root)
     _drop_chrome(root)
-    items = _html_texts(_main_container(root))
+    container = _main_container(root)
+    title = _html_title(root, container)
+    items = _html_texts(container)
     head = normalise_line(" ".join(item for item in items[:5] if isinstance(item, str)))
     if title and title not in head:
         items.insert(0, title)  # the content lacks the page's title
@@ -764,12 +768,17 @@ def _decode_html(source: str, data: bytes) -> tuple[str, str, list[Diagnostic]]:
     return _decode_text(source, data)
 
 
-def _html_title(root) -> str:
-    """The page's own title: the first h1, else <title> without the site name."""
-    for h1 in root.iter("h1"):
-        text = normalise_line(h1.text_content())
-        if text:
-            return text
+def _html_title(root, container) -> str:
+    """The plan's title: the nearest h1-h3 before the content, else <title>
+    without the site's name."""
+    heading = None
+    for element in root.iter():
+        if element is container:
+            break
+        if element.tag in ("h1", "h2", "h3"):
+            heading = element
+    if heading is not None:
+        return normalise_line(heading.text_content())
     title = root.find(".//title")
     if title is None:
         return ""
@@ -799,34 +808,55 @@ def _drop_chrome(root) -> None:
 
 def _main_container(root):
     """The element holding the plan: an <article> or <main> with real text,
-    else the element whose paragraphs hold the most Chinese text."""
+    else the element whose own paragraphs hold the most Chinese text."""
     for tag in ("article", "main"):
         for element in root.iter(tag):
             if len(_CJK.findall(element.text_content())) >= 100:
                 return element
-    scores: dict = {}
-    for element in root.iter("p", "div", "td", "section", "li", "span", "font"):
-        if element.tag == "p":
-            count = len(_CJK.findall(element.text_content()))
-        else:
-            count = len(_CJK.findall(_own_text(element)))
-            scores[element] = scores.get(element, 0) + count
-        parent = element.getparent()
-        if count < 5 or parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0) + count
-        grandparent = parent.getparent()
-        if grandparent is not None:
-            scores[grandparent] = scores.get(grandparent, 0) + count / 2
     body = root.find("body")
-    if not scores:
-        return body if body is not None else root
-    return max(scores, key=scores.get)
+    if body is None:
+        body = root
+    has_blocks = _elements_holding_blocks(body)
+    scores = {}
+    for element in body.iter():
+        if isinstance(element.tag, str):
+            paragraphs = [_inline_text(element)] + [
+                child.text_content()
+                for child in element
+                if child.tag in _BLOCK_TAGS and child not in has_blocks
+            ]
+            scores[element] = sum(len(_CJK.findall(p)) for p in paragraphs)
+    if not scores or max(scores.values()) == 0:
+        return body
+    best = max(scores, key=scores.get)
+    while True:  # a wrapper with most of its text in one child of many lines: take the child
+        children = [c for c in best if c in scores and (c in has_blocks or c.find(".//br") is not None)]
+        child = max(children, key=scores.get, default=None)
+        if child is None or scores[child] < 0.6 * scores[best]:
+            return best
+        best = child
 
 
-def _own_text(element) -> str:
-    """The text directly inside ``element`` (not inside its child elements)."""
-    return (element.text or "") + "".join(child.tail or "" for child in element)
+def _elements_holding_blocks(root) -> set:
+    """Elements with a block element (p, div, li…) inside."""
+    holders: set = set()
+    for element in root.iter():
+        if element.tag in _BLOCK_TAGS:
+            for ancestor in element.iterancestors():
+                if ancestor in holders:
+                    break
+                holders.add(ancestor)
+    return holders
+
+
+def _inline_text(element) -> str:
+    """Text of ``element`` outside its block children."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag not in _BLOCK_TAGS:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _html_texts(container) -> list:
@@ -855,7 +885,7 @@ def _html_texts(container) -> list:
             for cells in _html_table_rows(element):
                 if any(cells):
                     items.append((tuple(cells), tables[0]))
-        elif tag in _BLOCK_TAGS or tag == "table":
+        elif tag in _BLOCK_TAGS:
             flush()
             add(element.text)
             for child in element:

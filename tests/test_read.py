@@ -378,6 +378,43 @@ def test_html_page_keeps_the_plan_and_drops_the_chrome(tmp_path):
     assert [line.no for line in doc.lines] == list(range(1, 10))
 
 
+ITEMS = "".join(f"<p>{i}.加强科技型企业梯队培育建设,完善梯次培育机制。(责任单位:市科技局)</p>" for i in (1, 2, 3))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a page laid out with tables, the title in an h2 beside the content
+        "<html><head><title>方案_廊坊市人民政府</title></head><body><table>"
+        "<tr><td><a>首页</a> | <a>政务公开</a> | <a>互动交流</a></td></tr>"
+        "<tr><td><table><tr><td><ul><li><a>本市动态</a></li><li><a>部门动态</a></li></ul></td>"
+        f"<td><h2>廊坊市科技创新工作方案</h2><div class='TRS_Editor'>{ITEMS}</div></td></tr></table></td></tr>"
+        "<tr><td>版权所有 廊坊市人民政府 冀ICP备</td></tr></table></body></html>",
+        # one <div> whose lines are separated by <br>, chrome without telling names
+        "<html><head><title>廊坊市科技创新工作方案 - 廊坊市人民政府</title></head><body>"
+        "<div id='top'>网站首页 政务公开 互动交流</div><div class='zoom'>"
+        + ITEMS.replace("<p>", "").replace("</p>", "<br>")
+        + "</div><div class='links'>相关文章:关于印发某某的通知</div></body></html>",
+    ],
+)
+def test_html_main_content_is_found(tmp_path, page):
+    doc = read_document(write(tmp_path, "page.htm", page.encode()))
+    assert texts(doc) == ["廊坊市科技创新工作方案"] + [
+        f"{i}.加强科技型企业梯队培育建设,完善梯次培育机制。(责任单位:市科技局)" for i in (1, 2, 3)
+    ]
+
+
+def test_xhtml_with_xml_declaration(tmp_path):
+    page = (
+        '<?xml version="1.0" encoding="gb2312"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><div>'
+        f"{ITEMS}</div></body></html>"
+    )
+    doc = read_document(write(tmp_path, "page.xhtml", page.encode("gb2312")))
+    assert doc.encoding == "gb18030"
+    assert len(doc.lines) == 3 and doc.lines[0].text.startswith("1.加强科技型企业")
+
+
 def test_html_is_sniffed_by_content_and_utf8_without_meta(tmp_path):
     page = "<html><body><article><h1>行动方案</h1><p>" + "加快科技创新。" * 20 + "</p></article></body></html>"
     doc = read_document(write(tmp_path, "saved.txt", page.encode()))
@@ -549,6 +586,7 @@ def test_spam_line_of_the_langfang_seed_is_flagged():
         ("关于加快推进企业科技创新的行动方案".encode().decode("gbk", errors="replace"), True),
         ("锟斤拷锟斤拷", True),
         ("??萍夹椭行", True),
+        ("是否完成?请于年底前报送。", False),  # one ? may be a question
         ("责任单位:市科技局\ufffd", True),
         ("CafÃ© rÃ©sumÃ©", True),
     ],
