@@ -181,18 +181,17 @@ def read_document(source: str | os.PathLike, data: bytes | None = None) -> Docum
         raise ReadError(source, "file is empty")
 
     kind = _sniff_format(source, data, os.path.splitext(name)[1].lower())
-    if kind == "docx":
-        lines, diagnostics = _read_docx(source, data), []
-        encoding = None
-    elif kind == "pdf":
-        lines, diagnostics = _read_pdf(source, data), []
-        encoding = None
+    if kind == "text":
+        lines, encoding, diagnostics = _read_text(source, data)
     elif kind == "html":
-        lines, diagnostics, encoding = _read_html(source, data)
+        lines, encoding, diagnostics = _read_html(source, data)
     else:
-        lines, diagnostics, encoding = _read_text(source, data)
+        lines = _read_docx(source, data) if kind == "docx" else _read_pdf(source, data)
+        encoding, diagnostics = None, []
     if not lines:
         raise ReadError(source, "no text found in the file")
+    if kind != "text":  # plain text is checked line by line as decoded
+        diagnostics += [_mojibake_warning(source, line.no) for line in lines if _looks_mis_encoded(line.text)]
     diagnostics += _spam_diagnostics(source, lines)
     return Document(source, name, lines, kind, encoding, diagnostics)
 
@@ -246,9 +245,9 @@ def _ascii_head(data: bytes) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def _read_text(source: str, data: bytes) -> tuple[list[Line], list[Diagnostic], str]:
+def _read_text(source: str, data: bytes) -> tuple[list[Line], str, list[Diagnostic]]:
     text, encoding, diagnostics = _decode_text(source, data)
-    return _text_lines(source, text, diagnostics), diagnostics, encoding
+    return _text_lines(source, text, diagnostics), encoding, diagnostics
 
 
 def _decode_text(source: str, data: bytes) -> tuple[str, str, list[Diagnostic]]:
@@ -275,6 +274,9 @@ def _decode_text(source: str, data: bytes) -> tuple[str, str, list[Diagnostic]]:
     chinese = _decode_chinese(data)
     if chinese:
         return chinese[0], chinese[1], diagnostics
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(3, len(text) / 200):  # UTF-8 with a few bad bytes: flagged line by line
+        return text, "utf-8", diagnostics
     detected = _decode_detected(data)
     if detected:
         return detected[0], detected[1], diagnostics
@@ -410,7 +412,7 @@ def _common_share(text: str) -> float:
 # ---- lines and flattened tables ------------------------------------------
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_SPACE_GAP = re.compile(r"[ \u00a0\u3000]{2,}")
+_GAP = re.compile(r" *\t[\t ]*| {2,}")  # between two cells of a flattened row
 _MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
 
 
@@ -434,7 +436,7 @@ def _text_lines(source: str, text: str, diagnostics: list[Diagnostic]) -> list[L
                 continue  # blank lines do not end a table
             in_table = False
             lines.append(Line(no, line))
-        if _looks_mis_encoded(raw, lines[-1].text):
+        if _looks_mis_encoded(lines[-1].text, raw):
             diagnostics.append(_mojibake_warning(source, no))
     return lines
 
@@ -442,8 +444,9 @@ def _text_lines(source: str, text: str, diagnostics: list[Diagnostic]) -> list[L
 def _split_cells(text: str) -> list[str] | None:
     """The cells of a flattened table row, or None for an ordinary line.
 
-    A row has at least two separators between cells: ``|``, tabs, or runs of
-    two or more spaces (one double space in prose is not a table).
+    A row has at least two separators between cells: ``|``, or gaps made of
+    tabs or of two or more spaces (one double space in prose is not a table).
+    ``text`` has been through NFKC, so full-width spaces are spaces.
     """
     body = text.strip()
     if body.count("|") >= 2:
@@ -452,10 +455,8 @@ def _split_cells(text: str) -> list[str] | None:
             parts = parts[1:]
         if body.endswith("|"):
             parts = parts[:-1]
-    elif len(re.findall(r"\S\t+(?=\S)", body)) >= 2:
-        parts = re.split(r"\t+", body)
-    elif len(re.findall(r"\S[ \u00a0\u3000]{2,}(?=\S)", body)) >= 2:
-        parts = _SPACE_GAP.split(body)
+    elif len(_GAP.findall(body)) >= 2:
+        parts = _GAP.split(body)
     else:
         return None
     cells = [normalise_line(p) for p in parts]
@@ -471,15 +472,15 @@ def _split_cells(text: str) -> list[str] | None:
 _MOJIBAKE = re.compile(r"\?{2,}|\ufffd|锟斤拷|烫烫烫|屯屯屯|Ã[\u0080-\u00bf]|â€|Â[\u0080-\u00bf ]")
 
 
-def _looks_mis_encoded(raw: str, text: str) -> bool:
+def _looks_mis_encoded(text: str, raw: str | None = None) -> bool:
     """True when a line looks mis-decoded.
 
-    ``raw`` is the line as decoded (before NFKC, which would turn a
-    full-width ``？？`` into ``??``); ``text`` the normalised line, in which
-    a run of characters outside GB2312 (the common simplified set) is the
-    mark of UTF-8 read as GBK.
+    ``text`` is the normalised line, in which a run of characters outside
+    GB2312 (the common simplified set) is the mark of UTF-8 read as GBK;
+    ``raw`` the line as decoded, if known (before NFKC, which turns a
+    full-width ``？？`` into ``??``).
     """
-    if _MOJIBAKE.search(raw):
+    if _MOJIBAKE.search(text if raw is None else raw):
         return True
     rare = 0
     run = 0
@@ -714,7 +715,7 @@ _BLOCK_TAGS = {
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def _read_html(source: str, data: bytes) -> tuple[list[Line], list[Diagnostic], str]:
+def _read_html(source: str, data: bytes) -> tuple[list[Line], str, list[Diagnostic]]:
     import lxml.html
 
     text, encoding, diagnostics = _decode_html(source, data)
@@ -742,9 +743,7 @@ def _read_html(source: str, data: bytes) -> tuple[list[Line], list[Diagnostic], 
         else:
             cells, table = item
             lines.append(Line(no, " | ".join(cells), cells, table))
-        if _looks_mis_encoded(lines[-1].text, lines[-1].text):
-            diagnostics.append(_mojibake_warning(source, no))
-    return lines, diagnostics, encoding
+    return lines, encoding, diagnostics
 
 
 def _decode_html(source: str, data: bytes) -> tuple[str, str, list[Diagnostic]]:

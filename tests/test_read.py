@@ -93,6 +93,14 @@ def test_short_lines_pick_the_right_chinese_codec(tmp_path, text, codec, expecte
     assert texts(doc) == [expected]
 
 
+def test_utf8_with_a_bad_byte_keeps_the_text_and_flags_the_line(tmp_path):
+    data = PLAN.encode().replace("研发".encode(), "研发".encode()[:-1])
+    doc = read_document(write(tmp_path, "plan.txt", data))
+    assert doc.encoding == "utf-8"
+    assert texts(doc)[:2] == PLAN_LINES[:2]
+    assert [(d.code, d.line) for d in doc.diagnostics] == [("mojibake", 4)]
+
+
 def test_line_numbers_are_kept_and_blank_lines_dropped(tmp_path):
     doc = read_document(write(tmp_path, "plan.txt", "\n\n甲\n\n  \n乙\r\n丙".encode()))
     assert [(line.no, line.text) for line in doc.lines] == [(3, "甲"), (6, "乙"), (7, "丙")]
@@ -159,6 +167,7 @@ def test_flattened_table_rows_with_spaces_and_tabs(tmp_path):
         "序号    重点任务        牵头单位    配合单位\n"
         "1　　培育科技型企业　　市科技局　　市财政局、市税务局\n"
         "2\t建设创新平台\t市发展改革委\n"
+        "3\t引进人才  市人力社保局\n"
         "为加快实施创新驱动发展战略,  制定本方案。\n"
         "一、总体要求  \n"
     )
@@ -167,11 +176,12 @@ def test_flattened_table_rows_with_spaces_and_tabs(tmp_path):
         ("序号", "重点任务", "牵头单位", "配合单位"),
         ("1", "培育科技型企业", "市科技局", "市财政局、市税务局"),
         ("2", "建设创新平台", "市发展改革委"),
+        ("3", "引进人才", "市人力社保局"),
         None,
         None,
     ]
-    assert doc.lines[3].text == "为加快实施创新驱动发展战略, 制定本方案。"
-    assert {line.table for line in doc.lines[:3]} == {1}
+    assert doc.lines[4].text == "为加快实施创新驱动发展战略, 制定本方案。"
+    assert {line.table for line in doc.lines[:4]} == {1}
 
 
 # ------------------------------------------------------------------- docx
@@ -551,6 +561,17 @@ def test_iter_documents_goes_on_after_bad_files(tmp_path):
     ]
     assert all(r.level == "error" for r in results if isinstance(r, Diagnostic))
     assert str(results[2]) == f"{empty}: file is empty"
+
+
+def test_iter_documents_reads_one_file_at_a_time(tmp_path):
+    first = write(tmp_path, "a.txt", PLAN.encode())
+    second = write(tmp_path, "b.txt", PLAN.encode())
+    documents = iter_documents([tmp_path])
+    assert next(documents).name == "a.txt"
+    second.unlink()  # not read yet, so its loss shows up as an error, not a crash
+    (error,) = documents
+    assert isinstance(error, Diagnostic) and error.source == str(second)
+    assert first.exists()
 
 
 # --------------------------------------------------------- mojibake, spam
