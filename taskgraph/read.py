@@ -701,8 +701,12 @@ def _docx_int(element, default: int) -> int:
 # .html
 # --------------------------------------------------------------------------
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
-_CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "big5": "cp950"}
+_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I
+)
+# GB18030 is a superset of GBK and GB2312, and cp950 of Big5: pages mislabel
+_CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+                  "big5": "cp950"}
 _CHROME_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form", "iframe",
                 "template", "svg", "select", "button", "object", "embed")
 _CHROME_NAME = re.compile(r"menu|nav|footer|breadcrumb|crumb|share|sidebar|topbar|toolbar", re.I)
@@ -796,13 +800,17 @@ def _drop_chrome(root) -> None:
             continue
         elif element.tag in _CHROME_TAGS:
             doomed.append(element)
-        elif element.tag == "header" and not any(a.tag in ("article", "main") for a in element.iterancestors()):
-            doomed.append(element)
+        elif element.tag == "header" and not _inside(element, ("article", "main")):
+            doomed.append(element)  # a site header, not an article's
         elif _CHROME_NAME.search(f"{element.get('class', '')} {element.get('id', '')}"):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+def _inside(element, tags: tuple[str, ...]) -> bool:
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())
 
 
 def _main_container(root):
@@ -863,7 +871,7 @@ def _html_texts(container) -> list:
     in document order."""
     items: list = []
     buffer: list[str] = []
-    tables = [0]
+    tables = 0
 
     def flush() -> None:
         if buffer:
@@ -875,15 +883,19 @@ def _html_texts(container) -> list:
             buffer.append(re.sub(r"[\r\n]+", " ", text))
 
     def walk(element) -> None:
+        nonlocal tables
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "br":
             flush()
+        elif tag == "pre":  # preformatted text keeps its line breaks
+            flush()
+            items.extend(_NEWLINE.split(element.text_content()))
         elif tag == "table" and not _is_layout_table(element):
             flush()
-            tables[0] += 1
+            tables += 1
             for cells in _html_table_rows(element):
                 if any(cells):
-                    items.append((tuple(cells), tables[0]))
+                    items.append((tuple(cells), tables))
         elif tag in _BLOCK_TAGS:
             flush()
             add(element.text)
@@ -957,9 +969,11 @@ _PAGE_NUMBER = re.compile(
 )
 _PARAGRAPH_END = re.compile(r"[。;:!?;：！？)\]〕】]$")
 _ITEM_START = re.compile(
-    r"^([一二三四五六七八九十百]+、|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\)|[①-⑳]|附件|第[一二三四五六七八九十百]+[章节条部分])"
+    r"^([一二三四五六七八九十百]+、|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\)|[①-⑳]|附件"
+    r"|第[一二三四五六七八九十百]+[章节条部分])"
 )
-_SPACE_IN_CJK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
+_CJK_OR_PUNCT = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_SPACE_IN_CJK = re.compile(f"(?<={_CJK_OR_PUNCT}) (?={_CJK_OR_PUNCT})")  # 锦 州 市 -> 锦州市
 
 
 def _read_pdf(source: str, data: bytes) -> list[Line]:
@@ -1003,7 +1017,8 @@ def _join_wrapped(extracted: list[tuple[int, str, int]]) -> list[Line]:
     lines: list[Line] = []
     previous_full = False  # did the previous line run to the page's width?
     for no, text, width in extracted:
-        if lines and previous_full and not _PARAGRAPH_END.search(lines[-1].text) and not _ITEM_START.match(text):
+        wrapped = previous_full and not _PARAGRAPH_END.search(lines[-1].text) if lines else False
+        if wrapped and not _ITEM_START.match(text):
             lines[-1] = Line(lines[-1].no, lines[-1].text + text)
         else:
             lines.append(Line(no, text))

@@ -327,6 +327,18 @@ def test_zip_bomb_is_refused_without_inflating(tmp_path, monkeypatch):
     assert time.perf_counter() - started < 1
 
 
+def test_zip_entry_lying_about_its_size_is_not_inflated_past_it(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("word/document.xml", "w") as member:
+            for _ in range(50):
+                member.write(b" " * (1 << 20))
+    real_size = (50 << 20).to_bytes(4, "little")
+    data = buffer.getvalue().replace(real_size, (1000).to_bytes(4, "little"))  # local + central header
+    with pytest.raises(ReadError, match="damaged .docx"):
+        read_document(write(tmp_path, "liar.docx", data))
+
+
 def test_docx_reading_has_a_hard_cap(tmp_path, monkeypatch):
     import taskgraph.read as read
 
@@ -423,6 +435,12 @@ def test_xhtml_with_xml_declaration(tmp_path):
     doc = read_document(write(tmp_path, "page.xhtml", page.encode("gb2312")))
     assert doc.encoding == "gb18030"
     assert len(doc.lines) == 3 and doc.lines[0].text.startswith("1.加强科技型企业")
+
+
+def test_html_pre_keeps_its_lines(tmp_path):
+    page = "<html><body><pre>一、总体要求\n\n1.加强企业培育。(责任单位:市科技局)\n</pre></body></html>"
+    doc = read_document(write(tmp_path, "page.html", page.encode()))
+    assert texts(doc) == ["一、总体要求", "1.加强企业培育。(责任单位:市科技局)"]
 
 
 def test_html_is_sniffed_by_content_and_utf8_without_meta(tmp_path):
