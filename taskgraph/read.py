@@ -83,7 +83,7 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[Di
                 add(path)
         elif os.path.exists(arg):
             add(arg)
-        elif glob.has_magic(arg):
+        elif re.search(r"[*?[]", arg):  # a glob pattern
             files = _plans_matching(arg)
             if not files:
                 diagnostics.append(_path_error(arg, "no plans match this pattern", "no-match"))
