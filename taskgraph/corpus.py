@@ -30,7 +30,7 @@ UNIT_COLUMNS = ["place", "unit_id", "name", "function", "level", "known", "colle
 DOCUMENT_COLUMNS = ["doc", "source", "format", "encoding", "title", "place", "province", "city", "district",
                     "level", "date", "period", "period_start", "period_end", "n_tasks", "n_assigned",
                     "n_unassigned", "n_edges", "n_units", "n_warnings"]
-WARNING_COLUMNS = ["doc", "line", "level", "code", "message"]
+WARNING_COLUMNS = ["file", "line", "level", "code", "message"]
 
 
 def default_inputs() -> list[str]:
@@ -39,7 +39,10 @@ def default_inputs() -> list[str]:
     here = Path(__file__).resolve().parent
     for folder in (here / "seeds", here.parent / "seeds"):
         if folder.is_dir():
-            return [str(folder)]
+            try:  # relative where possible, so no output carries this machine's paths
+                return [str(folder.relative_to(Path.cwd().resolve()))]
+            except ValueError:
+                return [str(folder)]
     return []
 
 
@@ -108,7 +111,7 @@ class Corpus:
             row["names"] = "、".join(row["names"])
             row["n_tasks"] = len(row.pop("tasks"))
             units.append({k: row[k] for k in UNIT_COLUMNS})
-        warnings = [{"doc": x.source, "line": x.line if x.line is not None else "", "level": x.level,
+        warnings = [{"file": x.source, "line": x.line if x.line is not None else "", "level": x.level,
                      "code": x.code, "message": x.message} for x in self.diagnostics]
         return {"documents": docs, "tasks": tasks, "assignments": edges, "units": units, "warnings": warnings}
 

@@ -414,7 +414,7 @@ class _Builder:
         self._ids: dict[str, int] = {}
 
     def warn(self, message: str, line: int | None = None, code: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self.doc.name, message, line, "warning", code))
+        self.diagnostics.append(Diagnostic(self.doc.source, message, line, "warning", code))
 
     def task_id(self, path: str) -> str:
         n = self._ids.get(path, 0) + 1
