@@ -16,11 +16,13 @@ shape of a name::
 
     [parent][place][level prefix]<function name>
 
-e.g. 中共 | 锦州 | 市委 | 组织部, or 国家税务总局 | 锦州 | 市 | 税务局, or
-(nothing) | 松山新区 | (nothing) | 管委会. The function name is found as the
-longest known ending of the name; what stands before it must read as a
-place and a level prefix, else the name is *unknown* (it still gets an id
-and a function, with ``known=False``).
+e.g. 中共 | 锦州 | 市委 | 组织部, 国家税务总局 | 锦州 | 市 | 税务局, or
+廊坊 | (no prefix) | 银保监分局. The function name is found as the longest
+known ending of the name; what stands before it must read as a place and a
+level prefix, else the name is *unknown* (it still gets an id and a
+function, with ``known=False``). The document's own place is dropped from
+the id (锦州市科技局 = 市科技局 in a 锦州市 plan); another place is kept
+(义县人民政府, 北仑区科学技术局), so two counties stay two units.
 
 Standard library only; the data file is parsed once per process.
 
@@ -212,7 +214,6 @@ class _Entry:
     prefix: str = "level"  # level | party | joint | none
     level: str = ""  # default level of the unit when the name has no prefix
     bare_place: bool = False  # may follow a bare place name: 锦州银保监分局
-    written: bool = False  # identified by its written name (zones)
     by_level: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def name_at(self, level: str, rank: Mapping[str, str]) -> str:
@@ -221,26 +222,26 @@ class _Entry:
 
 
 class _Hit(NamedTuple):
-    entry: _Entry | None
-    level: str
-    place: str  # place part before the level prefix (中共, parents removed)
-    token: str  # the level prefix as written ("" if none)
-    rest: str  # the name after place and prefix
-    foreign: bool  # the place part names another place than the document's
-    bare: bool  # a place part with no level prefix (锦州银保监分局)
+    entry: _Entry
+    level: str  # level given by the prefix ("" if none)
+    place: str  # place named before the prefix, as shown ("" if the document's own)
+    bare: bool = False  # a place with no level prefix (廊坊银保监分局)
 
 
 _ENTRY_FIELDS = {
     "key", "label", "name", "names", "patterns", "prefix", "level",
-    "collective", "catchall", "bare_place", "identity", "extend",
+    "collective", "catchall", "bare_place", "extend",
 }
 _TOP_FIELDS = {
     "format", "prefixes", "parent_heads", "place_name_endings", "place_name_starts",
-    "not_prefix_words", "party_prefix", "government_prefix", "display_prefix", "same_rank",
+    "not_prefix_words", "not_place_words", "not_place_endings", "party_prefix", "government_prefix", "same_rank",
     "place_only", "collective", "unit_like", "function",
 }
 _LIST_TABLE_FIELDS = {
-    "place_only": {"function": str, "tokens": list, "unit_like_tokens": list},
+    "place_only": {
+        "function": str, "tokens": list, "short_tokens": list, "unit_like_tokens": list,
+        "zone_function": str, "zones": list, "standalone_zones": list,
+    },
     "collective": {"prefixes": list, "suffixes": list, "catchall_words": list},
     "unit_like": {"max_length": int, "suffixes": list, "not_endings": list, "not_words": list},
 }
@@ -288,7 +289,7 @@ def _merge(base: dict[str, Any], data: dict[str, Any], levels: set[str]) -> None
     fmt = data.get("format", 1)
     if fmt != 1:
         raise _Bad(f"format {fmt!r} is not supported (expected 1)")
-    for name in ("prefixes", "party_prefix", "government_prefix", "display_prefix", "same_rank"):
+    for name in ("prefixes", "party_prefix", "government_prefix", "same_rank"):
         if name in data:
             table = data[name]
             if not isinstance(table, dict) or not all(
@@ -298,7 +299,8 @@ def _merge(base: dict[str, Any], data: dict[str, Any], levels: set[str]) -> None
             base.setdefault(name, {}).update(table)
             if name == "prefixes":
                 levels.update(table.values())
-    for name in ("parent_heads", "place_name_endings", "place_name_starts", "not_prefix_words"):
+    for name in ("parent_heads", "place_name_endings", "place_name_starts", "not_prefix_words",
+                 "not_place_words", "not_place_endings"):
         if name in data:
             base.setdefault(name, []).extend(_str_list(data[name], name))
     for name, spec in _LIST_TABLE_FIELDS.items():
@@ -337,7 +339,7 @@ def _merge(base: dict[str, Any], data: dict[str, Any], levels: set[str]) -> None
             if k not in levels:
                 raise _Bad(f"{where}: unknown field {k!r} (not a field and not a level)")
             _str_list(v, f"{where}.{k}")
-        for k in ("label", "name", "prefix", "level", "identity"):
+        for k in ("label", "name", "prefix", "level"):
             if k in e and not isinstance(e[k], str):
                 raise _Bad(f"{where}: {k!r} must be a string")
         for k in ("collective", "catchall", "bare_place", "extend"):
@@ -348,8 +350,6 @@ def _merge(base: dict[str, Any], data: dict[str, Any], levels: set[str]) -> None
                 _str_list(e[k], f"{where}.{k}")
         if e.get("prefix", "level") not in ("level", "party", "joint", "none"):
             raise _Bad(f"{where}: prefix must be one of level, party, joint, none")
-        if e.get("identity", "canonical") not in ("canonical", "written"):
-            raise _Bad(f"{where}: identity must be 'canonical' or 'written'")
         if e.get("level") and e["level"] not in levels:
             raise _Bad(f"{where}: unknown level {e['level']!r}")
         for p in e.get("patterns", ()):
@@ -391,14 +391,19 @@ class Gazetteer:
         self._name_endings = frozenset(data.get("place_name_endings", []))
         self._name_starts = frozenset(data.get("place_name_starts", []))
         self._not_prefix = tuple(data.get("not_prefix_words", []))
+        self._not_place_words = tuple(data.get("not_place_words", []))
+        self._not_place_endings = tuple(data.get("not_place_endings", []))
         self._party = dict(data.get("party_prefix", {}))
         self._gov = dict(data.get("government_prefix", {}))
-        self._display = dict(data.get("display_prefix", {}))
         self._rank = dict(data.get("same_rank", {}))
         po = data.get("place_only", {})
-        self._place_only_fn = po.get("function", "")
-        self._place_only_tokens = frozenset(po.get("tokens", []))
-        self._place_only_like = frozenset(po.get("unit_like_tokens", []))
+        self._gov_fn = po.get("function", "")
+        self._gov_tokens = frozenset(po.get("tokens", []))
+        self._short_tokens = frozenset(po.get("short_tokens", []))
+        self._like_tokens = frozenset(po.get("unit_like_tokens", []))
+        self._zone_fn = po.get("zone_function", "")
+        self._zones = tuple(sorted(set(po.get("zones", [])), key=len, reverse=True))
+        self._standalone_zones = frozenset(po.get("standalone_zones", []))
         co = data.get("collective", {})
         self._coll_prefixes = tuple(co.get("prefixes", []))
         self._coll_suffixes = tuple(co.get("suffixes", []))
@@ -429,7 +434,6 @@ class Gazetteer:
                 prefix=e.get("prefix", "level"),
                 level=e.get("level", ""),
                 bare_place=e.get("bare_place", False),
-                written=e.get("identity") == "written",
                 by_level=by_level,
             )
             self.functions[key] = info
@@ -441,7 +445,6 @@ class Gazetteer:
                     self._alias[squash(n)] = (key, level)
             for p in e.get("patterns", []):
                 self._patterns.append((re.compile(p), key))
-        self._max_alias = max(map(len, self._alias), default=0)
         self._cached = lru_cache(maxsize=1 << 16)(self._resolve)
         self._cached_like = lru_cache(maxsize=1 << 14)(self._unit_like)
 
@@ -539,11 +542,11 @@ class Gazetteer:
         """Could *s* be a place name (the part before a level prefix)?"""
         if not s or len(s) > 10 or not _CJK.fullmatch(s):
             return False
-        if any(w in s for w in ("各", "有关", "相关", "级", "等")):
+        if any(w in s for w in self._not_place_words):
             return False
         if not after_token and s[0] in self.prefixes:
             return False  # 市发改 is not a place
-        return s[-1] not in "局厅委办部院会心组队所站社联署处科室馆校"
+        return not s.endswith(self._not_place_endings)
 
     def _strip_parents(self, head: str) -> str:
         for p in self._parents:
@@ -564,20 +567,39 @@ class Gazetteer:
                 return rest, t
         return None
 
+    def _local(self, part: str, place: str) -> tuple[bool, str]:
+        """(foreign?, part as shown) for the place part of a name read in a
+        document of *place*: the document's own place (锦州 in 锦州市, 宁波 or
+        镇海 in 宁波市镇海区) is dropped, 锦州高新 shows as 高新, 义 stays."""
+        if not part or (place and part in place):
+            return False, ""
+        for k in range(len(part) - 1, 1, -1):
+            if place and part[:k] in place:
+                part = part[k:]
+                if part in place:
+                    return False, ""
+                break
+        # 市城乡一体化示范区: the leading 市 is the level, not part of the name
+        for k in range(min(self._max_token, len(part) - 2), 0, -1):
+            if part[:k] in self.prefixes and part[:k] not in self._name_starts:
+                return True, part[k:]
+        return True, part
+
     def _parse_head(self, head: str, place: str, entry: _Entry) -> _Hit | None:
+        """Read what stands before a known name: [place][level prefix]."""
         head = self._strip_parents(head)
         if not head:
-            return _Hit(entry, "", "", "", "", False, False)
+            return _Hit(entry, "", "")
         split = self._token_suffix(head, place)
         if split is not None:
             rest, token = split
             if rest == "" or self._placeish(rest, after_token=True):
-                foreign = bool(rest) and rest not in place
-                return _Hit(entry, self.prefixes[token], rest, token, "", foreign, False)
-        if self._placeish(head, after_token=False) and (
-            entry.bare_place or (place and head in place)
-        ):
-            return _Hit(entry, "", head, "", "", not (place and head in place), True)
+                shown = self._local(rest, place)[1]
+                return _Hit(entry, self.prefixes[token], shown)
+        if self._placeish(head, after_token=False):
+            foreign, shown = self._local(head, place)
+            if entry.bare_place or not foreign:
+                return _Hit(entry, "", shown, bare=True)
         return None
 
     def _match(self, s: str, place: str) -> tuple[_Hit, str] | None:
@@ -585,30 +607,40 @@ class Gazetteer:
         key = squash(s)
         for pat, fkey in self._patterns:
             if pat.fullmatch(key):
-                return _Hit(self._entries[fkey], "", "", "", "", False, False), ""
-        start = max(0, len(key) - self._max_alias)
-        for i in range(start, len(key)):
-            hit = self._alias.get(key[i:])
+                return _Hit(self._entries[fkey], "", ""), ""
+        # the longest known ending; what stands before it has no brackets
+        # (王某(市科技局) is not 王某 + 市 + 科技局)
+        for i in range(len(s)):
+            hit = self._alias.get(key if i == 0 else squash(s[i:]))
             if hit is None:
                 continue
             entry = self._entries[hit[0]]
-            h = self._parse_head(key[:i], place, entry)
+            h = self._parse_head(s[:i], place, entry)
             if h is not None:
                 return h, hit[1]
         return None
 
-    def _place_only(self, s: str, place: str, tokens: frozenset[str]) -> _Hit | None:
-        """A bare place name (义县, 黑山县) stands for its government."""
-        entry = self._entries.get(self._place_only_fn)
-        if entry is None:
-            return None
-        split = self._token_suffix(self._strip_parents(s), place)
-        if split is None:
+    def _place_name(self, s: str, place: str, like: bool = False) -> _Hit | None:
+        """A bare place name stands for its government (义县, 九龙湖镇) or,
+        for a zone (高新区, 松山新区), for its administration. With *like*,
+        only the forms that cannot be ordinary words (城市, 社区, 新区)."""
+        s = self._strip_parents(s)
+        zone = next((z for z in self._zones if s.endswith(z)), None)
+        if zone is not None and self._zone_fn in self._entries:
+            if like and s == zone and zone not in self._standalone_zones:
+                return None
+            return self._parse_head(s, place, self._entries[self._zone_fn])
+        entry = self._entries.get(self._gov_fn)
+        split = self._token_suffix(s, place)
+        if entry is None or split is None:
             return None
         rest, token = split
-        if token not in tokens or not rest or not self._placeish(rest, after_token=False):
+        tokens = self._like_tokens if like else self._gov_tokens
+        if token not in tokens or not self._placeish(rest, after_token=False):
             return None
-        return _Hit(entry, self.prefixes[token], rest, token, "", rest not in place, False)
+        if len(rest) == 1 and token not in self._short_tokens:
+            return None  # 城市, 社区, 城镇 are words
+        return _Hit(entry, self.prefixes[token], self._local(rest, place)[1])
 
     def _left_split(self, s: str, place: str) -> tuple[str, str, str]:
         """(place part, level prefix, rest) of an unknown name, from the left."""
@@ -646,9 +678,8 @@ class Gazetteer:
     def _prefix(self, level: str, style: str) -> str:
         if not level or style == "none":
             return ""
-        gov = self._display.get(level, level)
         if style == "level":
-            return gov
+            return level
         party = self._party.get(level, level + "委")
         if style == "party":
             return party
@@ -661,33 +692,25 @@ class Gazetteer:
         s = _compact(name)
         found = self._match(s, place) if s else None
         if found is None and s:
-            outer = _outer(s)
+            outer = _outer(s)  # 市科技局(市知识产权局): the second brand in brackets
             if outer and outer != s:
                 found = self._match(outer, place)
         if found is None and s:
-            hit = self._place_only(s, place, self._place_only_tokens)
+            hit = self._place_name(s, place)
             if hit is not None:
                 found = hit, ""
         if found is not None:
             hit, alias_level = found
-            entry = hit.entry
-            assert entry is not None
+            entry, info = hit.entry, hit.entry.info
             level = hit.level or alias_level or entry.level or place_level
-            if entry.written:
-                canonical = s
-                if hit.place and not hit.foreign:
-                    canonical = s[s.find(hit.place) + len(hit.place):] or s
+            base = entry.name_at(level, self._rank)
+            if entry.prefix == "none" or (level == "国家" and level in entry.by_level):
+                pre = ""  # collectives; national names are complete (科学技术部)
+            elif hit.bare and hit.place:
+                pre = ""  # 廊坊 + 金融监管分局: the place stands for the level
             else:
-                base = entry.name_at(level, self._rank)
-                complete = level == "国家" and level in entry.by_level
-                if complete or entry.prefix == "none":
-                    pre = ""
-                elif hit.bare and hit.foreign:
-                    pre = ""
-                else:
-                    pre = self._prefix(level, entry.prefix)
-                canonical = (hit.place if hit.foreign else "") + pre + base
-            info = entry.info
+                pre = self._prefix(level, entry.prefix)
+            canonical = hit.place + pre + base
             return Unit(
                 unit_id=f"{place}:{canonical}",
                 place=place,
@@ -698,13 +721,10 @@ class Gazetteer:
                 collective=info.collective,
                 names=(name,),
             )
-        # unknown: keep the written name, minus the document's own place
+        # unknown: the written name, minus the document's own place
         placepart, token, rest = self._left_split(s, place)
         level = self.prefixes.get(token, "") or place_level
-        if placepart and placepart not in place:
-            canonical = placepart + token + rest
-        else:
-            canonical = token + rest
+        canonical = self._local(placepart, place)[1] + token + rest
         return Unit(
             unit_id=f"{place}:{canonical or s}",
             place=place,
@@ -728,7 +748,7 @@ class Gazetteer:
         if any(ch in _CLAUSE_PUNCT for ch in _outside_brackets(s)):
             return False
         found = self._match(s, "")
-        if found is not None and found[0].entry.info.collective:  # type: ignore[union-attr]
+        if found is not None and found[0].entry.info.collective:
             return True
         if any(w in s for w in self._not_words):
             return False
@@ -737,7 +757,7 @@ class Gazetteer:
         outer = _outer(s)
         if outer != s and outer and self._match(outer, "") is not None:
             return True
-        if self._place_only(s, "", self._place_only_like) is not None:
+        if self._place_name(s, "", like=True) is not None:
             return True
         tail = outer or s
         if any(tail.endswith(e) for e in self._not_endings):

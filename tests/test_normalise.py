@@ -128,6 +128,10 @@ def test_every_gold_name_known_except_collective_of_a_plan(g):
         (["各有关部门", "有关部门", "相关部门", "各相关单位"], JINZHOU),
         (["市科技局", "市科技局等", "市科技局等单位", " 市科技局。"], JINZHOU),
         (["义县", "义县政府", "义县人民政府"], JINZHOU),
+        (["高新区", "高新区管委会", "高新区管理委员会", "锦州高新区", "锦州高新区管委会"], JINZHOU),
+        (["松山新区", "松山新区管委会", "松山新区管理委员会"], JINZHOU),
+        (["市城乡一体化示范区", "许昌市城乡一体化示范区管委会"], ("许昌市", "市")),
+        (["市委党校", "市委党校(行政学院)", "中共锦州市委党校"], JINZHOU),
     ],
 )
 def test_spellings_share_unit_id(g, spellings, place):
@@ -160,6 +164,19 @@ def test_other_places_keep_their_name(g):
     assert g.resolve("廊坊银保监分局", "廊坊市", "市").name == "市金融监管分局"
     assert g.resolve("锦州银保监分局", "锦州市", "市").name == "市金融监管分局"
     assert g.resolve("廊坊银保监分局", *JINZHOU).name == "廊坊金融监管分局"
+
+
+def test_zones_are_administrations_not_governments(g):
+    assert g.resolve("松山新区", *JINZHOU).function == "园区管委会"
+    assert g.resolve("高新区", *JINZHOU).unit_id != g.resolve("经开区", *JINZHOU).unit_id
+    assert g.resolve("九龙湖镇", *ZHENHAI).name == "九龙湖镇人民政府"
+    assert g.resolve("招宝山街道", *ZHENHAI).name == "招宝山街道办事处"
+
+
+def test_one_character_place_only_before_county(g):
+    assert g.resolve("义县", *JINZHOU).known
+    for word in ("城市", "社区", "城镇", "上市"):
+        assert not g.resolve(word, *JINZHOU).known, word
 
 
 def test_unit_fields(g):
@@ -291,6 +308,7 @@ UNIT_LIKE = [
     "市总工会", "各县(市、区)", "市科技局(市知识产权局)", "区金融发展服务中心", "区招商中心",
     "义县", "黑山县", "高新区", "经开区", "市政府", "市委", "市数字乡村促进会", "市科技局等单位",
     "市工作专班", "市疫情防控指挥部", "市委党校", "市图书馆", "市环境监测站", "市公安局交警支队",
+    "市委党校(行政学院)", "市政府各有关部门", "市级有关部门", "锦州高新区", "城乡一体化示范区管委会",
 ]
 NOT_UNIT_LIKE = [
     "按职责分工负责", "抓好落实", "2022年底", "年内持续推进", "长期坚持", "张某", "分管领导",
@@ -300,6 +318,7 @@ NOT_UNIT_LIKE = [
     "一网通办", "国家级高新区", "科研院所", "牵头单位", "责任单位", "市科技局牵头",
     "市科技局、市财政局", "市科技局 市财政局", "城市", "社区", "上市", "城区", "园区", "干部",
     "社会", "部署", "高校", "金融机构", "合作社", "各地", "全部", "试行", "",
+    "王某(市科技局)", "示范区", "新区", "开发区", "重点研究室", "工业园区",
     "这是一句很长很长的话而且它最后以政府结尾的一个长长的从句部门",
 ]
 
@@ -397,6 +416,19 @@ names = ["金融局"]
     # the bundled gazetteer is untouched
     assert default_gazetteer().resolve("市数经局", *JINZHOU).known is False
     assert str(f) in g.sources
+
+
+def test_user_file_example_from_the_data_header(tmp_path):
+    f = tmp_path / "units.toml"
+    f.write_text(
+        '[[function]]\nkey = "数字经济"\nname = "数字经济发展局"\n'
+        'names = ["数字经济局", "数经局"]\n"省" = ["数字经济厅"]\n',
+        encoding="utf-8",
+    )
+    g = Gazetteer.load([f])
+    assert g.resolve("区数经局", *ZHENHAI).name == "区数字经济发展局"
+    u = g.resolve("数字经济厅", *JINZHOU)
+    assert (u.name, u.level, u.function) == ("省数字经济厅", "省", "数字经济")
 
 
 def test_user_file_takes_a_name_from_another_function(tmp_path):
