@@ -369,7 +369,10 @@ def _merge(base: dict[str, Any], data: dict[str, Any], levels: set[str]) -> None
                 else:
                     old[k] = v
         else:
-            if not isinstance(e.get("name"), str) or not e["name"]:
+            named = isinstance(e.get("name"), str) and (
+                e["name"] or e.get("prefix") in ("party", "joint")  # 市委: the prefix alone
+            )
+            if not named:
                 raise _Bad(f"{where} has no 'name'")
             functions.pop(key, None)  # a replaced entry moves to the end: it wins
             functions[key] = dict(e)
@@ -439,7 +442,8 @@ class Gazetteer:
             self.functions[key] = info
             self._entries[key] = entry
             for n in [e["name"], *e.get("names", [])]:
-                self._alias[squash(n)] = (key, "")
+                if n:
+                    self._alias[squash(n)] = (key, "")
             for level, names in by_level.items():
                 for n in names:
                     self._alias[squash(n)] = (key, level)

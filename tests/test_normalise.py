@@ -232,6 +232,21 @@ def test_display_names_by_level(g):
     assert g.resolve("市委办", *JINZHOU).name == "市委办公室"
 
 
+@pytest.mark.parametrize(
+    "name, display, level",
+    [
+        ("市委", "市委", "市"),
+        ("中共锦州市委", "市委", "市"),
+        ("中共中央", "中共中央", "国家"),
+        ("九龙湖镇党委", "九龙湖镇党委", "镇"),
+        ("招宝山街道党工委", "招宝山街道党工委", "街道"),
+    ],
+)
+def test_party_committees(g, name, display, level):
+    u = g.resolve(name, *JINZHOU)
+    assert (u.name, u.function, u.level) == (display, "党委", level)
+
+
 def test_place_prefix_kept_out_of_function(g):
     for name in ("锦州银保监分局", "廊坊银保监分局", "宁波市科技局", "松山新区管委会", "义县人民政府"):
         u = g.resolve(name, *JINZHOU)
