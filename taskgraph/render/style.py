@@ -1,0 +1,265 @@
+"""Fonts, colours and matplotlib settings: the one place that knows about fonts.
+
+Figures must show Chinese right on a machine with no Chinese system font, so
+they never rely on the system: the default font is Noto Sans CJK SC, the file
+shipped inside the ``mplfonts`` package, registered with matplotlib at run
+time (``font_manager.addfont``). A user's own font is chosen with the
+``font`` argument or the ``TASKGRAPH_FONT`` environment variable: a font file
+(``.ttf``/``.otf``/``.ttc``) or the family name of an installed font.
+
+PDFs embed their fonts as TrueType/CFF (``pdf.fonttype`` 42) subset to the
+glyphs used. Subsetting the 16 MB Noto file takes about a second per PDF, so
+:func:`figure_fonts` first cuts, once per set of characters, a small copy of
+the font holding just the characters a run will draw (cached under the
+temporary folder), and puts the full font behind it as a per-glyph fallback:
+a character missing from the cut is still drawn, only more slowly.
+
+Office files (``.xlsx``/``.docx``) name their fonts instead of embedding them:
+宋体 for text and 黑体 for headings, the fonts Chinese Word and WPS install.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import string
+import tempfile
+from pathlib import Path
+
+from ..errors import UsageError
+
+__all__ = [
+    "FONT_ENV", "OKABE_ITO", "LEAD_COLOUR", "SUPPORT_COLOUR", "CATEGORY_COLOURS", "SEQUENTIAL_CMAP",
+    "OFFICE_FONT", "OFFICE_HEADING_FONT", "OFFICE_LATIN_FONT",
+    "WEB_FONT_FAMILY", "bundled_font", "chosen_font", "figure_fonts", "rc_params", "web_font",
+]
+
+FONT_ENV = "TASKGRAPH_FONT"
+
+# Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "grey": "#999999",
+}
+LEAD_COLOUR = OKABE_ITO["blue"]  # 牵头
+SUPPORT_COLOUR = OKABE_ITO["orange"]  # 配合
+CATEGORY_COLOURS = [OKABE_ITO[k] for k in ("blue", "orange", "green", "purple", "sky_blue", "vermillion",
+                                           "yellow", "black")]
+SEQUENTIAL_CMAP = "Blues"  # one hue, light to dark: safe for every colour vision, 0 stays white
+
+WEB_FONT_FAMILY = "taskgraph CJK"  # the @font-face name in index.html
+
+OFFICE_FONT = "宋体"
+OFFICE_HEADING_FONT = "黑体"
+OFFICE_LATIN_FONT = "Times New Roman"
+
+_BUNDLED = "NotoSansCJKsc-Regular.otf"
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+# Drawn by every figure whatever the corpus holds: ASCII, common punctuation, marks.
+_ALWAYS = (string.printable + "·、。，：；！？（）《》“”‘’—…●○－−–×÷％·【】〔〕〈〉「」"
+           "一二三四五六七八九十百千零年月日附件")
+
+
+def bundled_font() -> Path:
+    """The Noto Sans CJK SC file inside the installed ``mplfonts`` package."""
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        raise UsageError("the mplfonts package is not installed: it ships the Chinese font figures need "
+                         f"(or set {FONT_ENV} to a font file)")
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "fonts" / _BUNDLED
+        if path.is_file():
+            return path
+    raise UsageError(f"{_BUNDLED} not found inside the mplfonts package (or set {FONT_ENV} to a font file)")
+
+
+def chosen_font(font: str | os.PathLike | None = None) -> Path | str:
+    """The font the user asked for: ``font``, else ``$TASKGRAPH_FONT``, else
+    the bundled one. A path to a font file comes back as a :class:`Path`, a
+    family name as a string."""
+    choice = os.fspath(font) if font else os.environ.get(FONT_ENV, "").strip()
+    if not choice:
+        return bundled_font()
+    path = Path(choice).expanduser()
+    if path.suffix.lower() in _FONT_SUFFIXES or os.sep in choice:
+        if not path.is_file():
+            raise UsageError(f"font file not found: {choice}")
+        return path
+    return choice
+
+
+def figure_fonts(chars: str = "", font: str | os.PathLike | None = None) -> list[str]:
+    """Register the figure fonts with matplotlib and return the family list
+    for ``font.family`` (first the font to use, then the fallbacks).
+
+    :param chars: the characters the figures will draw; a font file is cut
+        down to them (plus ASCII and common punctuation) for fast, small PDFs.
+    :param font: a font file or installed family name; default
+        ``$TASKGRAPH_FONT`` or the bundled Noto Sans CJK SC.
+    """
+    from matplotlib import font_manager
+
+    choice = chosen_font(font)
+    families: list[str] = []
+    if isinstance(choice, str):  # an installed family, taken as it is
+        try:
+            font_manager.findfont(choice, fallback_to_default=False, rebuild_if_missing=False)
+        except ValueError:
+            raise UsageError(f"font not found: {choice} (give a font file, or an installed family)") from None
+        families.append(choice)
+        choice = bundled_font()
+    full = _register(choice)
+    cut = _subset(choice, "".join(sorted(set(_ALWAYS + chars))))
+    if cut is not None:
+        families.append(_register(cut))
+    families.append(full)
+    return list(dict.fromkeys(families))
+
+
+def web_font(text: str, font: str | os.PathLike | None = None) -> bytes | None:
+    """The figure font as WOFF, cut to the characters of ``text`` (plus ASCII
+    and common punctuation), for an ``@font-face`` inside a self-contained
+    HTML page. None if the font cannot be cut."""
+    choice = chosen_font(font)
+    if isinstance(choice, str):  # an installed family: the page names it, and embeds the bundled font
+        choice = bundled_font()
+    cut = _subset(choice, "".join(sorted(set(_ALWAYS + text))), flavor="woff")
+    return cut.read_bytes() if cut is not None else None
+
+
+def rc_params(families: list[str]) -> dict:
+    """The one figure style: matplotlib settings for ``rc_context``."""
+    from cycler import cycler
+
+    return {
+        "font.family": families,
+        "font.size": 9,
+        "axes.titlesize": 11,
+        "axes.titleweight": "normal",  # the bundled font has one weight; no faux bold
+        "axes.titlelocation": "left",
+        "axes.labelsize": 9,
+        "axes.edgecolor": "#555555",
+        "axes.labelcolor": "#222222",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": cycler(color=CATEGORY_COLOURS),
+        "axes.unicode_minus": False,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "xtick.color": "#333333",
+        "ytick.color": "#333333",
+        "legend.fontsize": 8,
+        "legend.frameon": False,
+        "text.color": "#222222",
+        "figure.dpi": 100,
+        "figure.facecolor": "white",
+        "savefig.dpi": 300,
+        "savefig.facecolor": "white",
+        "savefig.bbox": "standard",  # the constrained layout already fits every label
+        "figure.constrained_layout.h_pad": 0.1,
+        "figure.constrained_layout.w_pad": 0.1,
+        "pdf.fonttype": 42,  # embedded TrueType/CFF, subset; text stays text
+        "ps.fonttype": 42,
+        "svg.fonttype": "path",  # glyphs as paths: right in any browser, no font needed
+        "svg.hashsalt": "taskgraph",  # stable ids: same input, same SVG
+        "text.parse_math": False,  # a unit name with $ in it is text, not TeX
+    }
+
+
+# ---------------------------------------------------------------- internals
+
+_registered: dict[str, str] = {}
+
+
+def _register(path: Path) -> str:
+    """Add a font file to matplotlib's font manager (once); its family name."""
+    from matplotlib import font_manager
+
+    key = os.fspath(path)
+    if key not in _registered:
+        font_manager.fontManager.addfont(key)
+        _registered[key] = font_manager.FontProperties(fname=key).get_name()
+    return _registered[key]
+
+
+def _subset(path: Path, chars: str, flavor: str | None = None) -> Path | None:
+    """A copy of the font holding only ``chars``, under a family name of its
+    own (``flavor="woff"`` for the web); cached in the temporary folder.
+    None if the font cannot be cut."""
+    stat = path.stat()
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{flavor}|{chars}"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    suffix = f".{flavor}" if flavor else ".ttf"
+    target = Path(tempfile.gettempdir()) / "taskgraph-fonts" / f"{path.stem}-{digest}{suffix}"
+    if target.is_file():
+        return target
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+
+        options = subset.Options()
+        options.name_IDs = ["*"]
+        options.name_languages = ["*"]
+        options.notdef_outline = True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=suffix)
+        with TTFont(path, fontNumber=0, lazy=True) as font, os.fdopen(fd, "wb") as fh:
+            cutter = subset.Subsetter(options)
+            cutter.populate(text=chars)
+            cutter.subset(font)
+            _rename(font, f"tg{digest[:8]}")
+            if flavor is None and "CFF " in font:
+                _cff_to_glyf(font)  # PDFs subset TrueType outlines twice as fast as CFF
+            font.flavor = flavor
+            font.save(fh)
+        os.replace(tmp, target)
+    except Exception:  # an odd font: use the whole file (correct, only slower)
+        return None
+    return target
+
+
+def _cff_to_glyf(font) -> None:
+    """Turn a cut CFF font (cubic outlines) into a TrueType one (quadratic,
+    within 1 font unit), as fontTools' ``otf2ttf`` recipe does."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, attr, 1 if attr == "maxZones" else 0)
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
+    font["head"].indexToLocFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _rename(font, tag: str) -> None:
+    """Give a cut font a family and PostScript name of its own, so it never
+    shadows the full font it came from."""
+    table = font["name"]
+    for record in table.names:
+        if record.nameID in (1, 4, 16):
+            record.string = f"{record.toUnicode()} {tag}"
+        elif record.nameID == 6:
+            record.string = f"{record.toUnicode()}-{tag}"
+    if "CFF " in font:
+        cff = font["CFF "].cff
+        cff.fontNames = [f"{name}-{tag}" for name in cff.fontNames]
