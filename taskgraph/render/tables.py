@@ -1,0 +1,778 @@
+"""Tables people file: the 任务分工表 and the responsibility matrix.
+
+A 任务分工表 (task division table) lists a plan's tasks in document order
+under the plan's own section headings (group rows), with the columns offices
+use: 序号, 重点任务, 牵头单位, 配合单位, 完成时限. Unit names are kept as the
+document wrote them. A task that names no unit is marked 未明确责任单位.
+Written as ``.xlsx`` (openpyxl), ``.docx`` (python-docx), CSV (flat: the
+section becomes a column), Markdown and HTML.
+
+The responsibility matrix has one row per task and one column per unit:
+● the unit leads the task, ○ it supports; totals per row and column.
+
+:func:`division_rows` and :func:`responsibility_matrix` build the content as
+plain data; the ``write_*`` functions lay it out. openpyxl and python-docx are
+imported inside the writers. Every file is written atomically and, for the
+same input, byte for byte the same (zip entries and document properties carry
+a fixed date).
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
+
+from ..export import atomic_write
+from ..model import Plan, Unit
+from . import style
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "GroupRow", "TaskRow", "Matrix", "MatrixRow", "DIVISION_HEADERS", "UNASSIGNED", "LEAD_MARK", "SUPPORT_MARK",
+    "division_rows", "division_title", "responsibility_matrix", "display_width",
+    "write_division_xlsx", "write_division_docx", "write_division_csv", "write_division_markdown",
+    "write_division_html", "division_markdown", "division_html", "write_division",
+    "write_matrix_xlsx", "write_matrix_csv", "write_workbook", "html_table",
+]
+
+DIVISION_HEADERS = ("序号", "重点任务", "牵头单位", "配合单位", "完成时限")
+FULL_TEXT_HEADER = "具体内容"
+UNASSIGNED = "未明确责任单位"
+LEAD_MARK = "●"
+SUPPORT_MARK = "○"
+UNIT_SEP = "、"
+
+
+# --------------------------------------------------------------- content
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A section heading of the plan, shown as a row across the table."""
+
+    level: int  # 0 for a top heading (三、重点任务), 1 below it, …
+    heading: str
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One task of a 分工表; ``lead``/``support`` are unit names as written."""
+
+    number: int  # 序号, counted through the plan
+    task_id: str
+    title: str
+    text: str
+    lead: tuple[str, ...]
+    support: tuple[str, ...]
+    deadline: str
+    section: tuple[str, ...] = ()
+
+    @property
+    def unassigned(self) -> bool:
+        return not self.lead and not self.support
+
+
+Row = Union[GroupRow, TaskRow]
+
+
+def division_title(plan: Plan) -> str:
+    """``<plan title>任务分工表`` (the file name if the plan has no title)."""
+    return f"{plan.info.title or plan.info.doc}任务分工表"
+
+
+def division_rows(plan: Plan) -> list[Row]:
+    """The rows of a plan's 任务分工表: a :class:`GroupRow` wherever the
+    section changes (one per heading level that changes), then the task.
+
+    A unit named twice in one role is listed once; the order is the
+    document's.
+    """
+    roles: dict[str, dict[str, list[str]]] = {}
+    for a in sorted(plan.assignments, key=lambda a: (a.line, a.order)):
+        names = roles.setdefault(a.task_id, {"lead": [], "support": []})[a.role]
+        if a.unit not in names:
+            names.append(a.unit)
+    rows: list[Row] = []
+    current: tuple[str, ...] = ()
+    for number, task in enumerate(plan.tasks, start=1):
+        section = tuple(task.section)
+        if section != current:
+            same = 0
+            while same < min(len(section), len(current)) and section[same] == current[same]:
+                same += 1
+            rows.extend(GroupRow(level, heading) for level, heading in enumerate(section) if level >= same)
+            current = section
+        r = roles.get(task.task_id, {"lead": [], "support": []})
+        support = tuple(u for u in r["support"] if u not in r["lead"])
+        rows.append(TaskRow(number, task.task_id, task.title or task.text, task.text, tuple(r["lead"]), support,
+                            task.deadline, section))
+    return rows
+
+
+def _task_cells(row: TaskRow, full_text: bool) -> list[str]:
+    lead = UNIT_SEP.join(row.lead) if row.lead else (UNASSIGNED if row.unassigned else "")
+    cells = [str(row.number), row.title]
+    if full_text:
+        cells.append(row.text)
+    return cells + [lead, UNIT_SEP.join(row.support), row.deadline]
+
+
+def _headers(full_text: bool) -> list[str]:
+    h = list(DIVISION_HEADERS)
+    if full_text:
+        h.insert(2, FULL_TEXT_HEADER)
+    return h
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One task of the responsibility matrix: a mark per unit column."""
+
+    number: int
+    task_id: str
+    title: str
+    marks: tuple[str, ...]  # LEAD_MARK, SUPPORT_MARK or ""
+
+    @property
+    def n_lead(self) -> int:
+        return self.marks.count(LEAD_MARK)
+
+    @property
+    def n_support(self) -> int:
+        return self.marks.count(SUPPORT_MARK)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Tasks × units of one plan. ``rows`` mixes :class:`GroupRow` (the
+    sections) and :class:`MatrixRow`; ``units`` are the column labels (the
+    first spelling the plan used), ``unit_ids`` their canonical ids."""
+
+    doc: str
+    title: str
+    units: tuple[str, ...]
+    unit_ids: tuple[str, ...]
+    rows: tuple[Row | MatrixRow, ...]
+
+    @property
+    def tasks(self) -> list[MatrixRow]:
+        return [r for r in self.rows if isinstance(r, MatrixRow)]
+
+    def column_totals(self) -> tuple[list[int], list[int]]:
+        """(lead counts, support counts), one per unit column."""
+        tasks = self.tasks
+        lead = [sum(r.marks[j] == LEAD_MARK for r in tasks) for j in range(len(self.units))]
+        support = [sum(r.marks[j] == SUPPORT_MARK for r in tasks) for j in range(len(self.units))]
+        return lead, support
+
+
+def responsibility_matrix(plan: Plan, units: Mapping[tuple[str, str], Unit] | None = None) -> Matrix:
+    """The plan's tasks × units. With ``units`` (``Corpus.units``), two
+    spellings of one unit share a column; a unit that both leads and supports
+    a task (under two spellings) counts as lead. Columns run from the unit
+    with most tasks (leads first) to the least."""
+    units = units or {}
+    label: dict[str, str] = {}
+    first: dict[str, int] = {}
+    marks: dict[tuple[str, str], str] = {}
+    for a in sorted(plan.assignments, key=lambda a: (a.line, a.order)):
+        u = units.get((a.doc, a.unit))
+        uid = u.unit_id if u is not None else a.unit
+        label.setdefault(uid, a.unit)
+        first.setdefault(uid, len(first))
+        key = (a.task_id, uid)
+        if marks.get(key) != LEAD_MARK:
+            marks[key] = LEAD_MARK if a.role == "lead" else SUPPORT_MARK
+    n_lead = {uid: 0 for uid in label}
+    n_all = {uid: 0 for uid in label}
+    for (_, uid), mark in marks.items():
+        n_all[uid] += 1
+        n_lead[uid] += mark == LEAD_MARK
+    ids = sorted(label, key=lambda uid: (-n_all[uid], -n_lead[uid], first[uid]))
+    rows: list[Row | MatrixRow] = []
+    for row in division_rows(plan):
+        if isinstance(row, GroupRow):
+            rows.append(row)
+        else:
+            rows.append(MatrixRow(row.number, row.task_id, row.title,
+                                  tuple(marks.get((row.task_id, uid), "") for uid in ids)))
+    return Matrix(plan.info.doc, plan.info.title or plan.info.doc, tuple(label[uid] for uid in ids), tuple(ids),
+                  tuple(rows))
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in Latin character cells: CJK characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# ------------------------------------------------------------ plain text
+
+def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")  # BOM: Excel reads Chinese right
+
+
+def write_division_csv(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+    """The 分工表 as flat CSV: one row per task, the section as a column
+    (分组, headings joined by `` / ``), then the task id (任务编号)."""
+    header = _headers(full_text)
+    header.insert(1, "分组")
+    header.append("任务编号")
+    rows = []
+    for row in division_rows(plan):
+        if isinstance(row, TaskRow):
+            cells = _task_cells(row, full_text)
+            cells.insert(1, " / ".join(row.section))
+            rows.append(cells + [row.task_id])
+    return atomic_write(path, _csv_bytes(header, rows))
+
+
+def _md_cell(text: str) -> str:
+    text = html.escape(text, quote=False).replace("|", "\\|")
+    return re.sub(r"\s*\n\s*", "<br>", text)
+
+
+def division_markdown(plan: Plan, full_text: bool = False) -> str:
+    """The 分工表 as a Markdown pipe table under a heading; group rows carry
+    the heading in bold in the 重点任务 column."""
+    header = _headers(full_text)
+    out = [f"# {_md_cell(division_title(plan))}", ""]
+    out.append("| " + " | ".join(header) + " |")
+    out.append("|" + "|".join(["---:"] + ["---"] * (len(header) - 1)) + "|")
+    for row in division_rows(plan):
+        if isinstance(row, GroupRow):
+            cells = [""] * len(header)
+            cells[1] = f"**{_md_cell(row.heading)}**"
+        else:
+            cells = [_md_cell(c) for c in _task_cells(row, full_text)]
+            if row.unassigned:
+                cells[header.index("牵头单位")] = f"**{UNASSIGNED}**"
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def write_division_markdown(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+    return atomic_write(path, division_markdown(plan, full_text).encode("utf-8"))
+
+
+def division_html(plan: Plan, full_text: bool = False, table_id: str = "") -> str:
+    """The 分工表 as an HTML ``<table>`` (a fragment; every text escaped).
+    Group rows have class ``group level-N``, unassigned tasks ``unassigned``."""
+    e = html.escape
+    header = _headers(full_text)
+    ident = f' id="{e(table_id)}"' if table_id else ""
+    out = [f'<table class="division sortable"{ident}>', "<thead><tr>"]
+    out += [f"<th>{e(h)}</th>" for h in header]
+    out.append("</tr></thead><tbody>")
+    for row in division_rows(plan):
+        if isinstance(row, GroupRow):
+            out.append(f'<tr class="group level-{row.level}"><td colspan="{len(header)}">{e(row.heading)}</td></tr>')
+            continue
+        cells = _task_cells(row, full_text)
+        cls = ' class="unassigned"' if row.unassigned else ""
+        tds = "".join(f"<td>{e(c)}</td>" for c in cells)
+        out.append(f'<tr{cls} title="{e(row.task_id)}">{tds}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+_PAGE_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",SimSun,sans-serif;
+margin:2em;color:#222}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;vertical-align:top}
+thead th{background:#dde6f0;position:sticky;top:0}tr.group td{background:#eee;font-weight:bold}
+tr.group.level-0 td{background:#d9d9d9}tr.unassigned td{background:#fce4d6}
+td:first-child{text-align:right;white-space:nowrap}
+"""
+
+
+def write_division_html(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+    """The 分工表 as a small standalone HTML page (inline CSS only)."""
+    title = html.escape(division_title(plan))
+    page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
+            f"<style>{_PAGE_CSS}</style></head><body><h1>{title}</h1>\n{division_html(plan, full_text)}\n"
+            "</body></html>\n")
+    return atomic_write(path, page.encode("utf-8"))
+
+
+def html_table(rows: Sequence[Mapping[str, object]], columns: Sequence[str] | None = None,
+               headers: Mapping[str, str] | None = None, css_class: str = "sortable") -> str:
+    """Records as an escaped HTML ``<table>``; numbers right-aligned."""
+    e = html.escape
+    columns = list(columns if columns is not None else (rows[0].keys() if rows else []))
+    headers = headers or {}
+    out = [f'<table class="{e(css_class)}"><thead><tr>']
+    out += [f"<th>{e(str(headers.get(c, c)))}</th>" for c in columns]
+    out.append("</tr></thead><tbody>")
+    for r in rows:
+        out.append("<tr>")
+        for c in columns:
+            v = _plain(r.get(c))
+            num = isinstance(v, (int, float)) and not isinstance(v, bool)
+            out.append(f'<td class="num">{e(_fmt(v))}</td>' if num else f"<td>{e(_fmt(v))}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"
+    if isinstance(v, (list, tuple, set, frozenset)):
+        return UNIT_SEP.join(str(x) for x in v)
+    return str(v)
+
+
+def _plain(v: object) -> object:
+    """numpy scalars and NaN as plain Python values."""
+    if hasattr(v, "item") and not isinstance(v, (list, tuple, str, bytes)):
+        try:
+            v = v.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def write_division(plan: Plan, out_dir: str | Path, stem: str | None = None,
+                   formats: Sequence[str] = ("xlsx", "docx", "csv", "md", "html"),
+                   full_text: bool = False) -> list[Path]:
+    """Write the plan's 分工表 as ``<stem>-分工表.<fmt>`` for each format."""
+    out = Path(out_dir)
+    stem = stem or Path(plan.info.doc).stem
+    writers = {"xlsx": write_division_xlsx, "docx": write_division_docx, "csv": write_division_csv,
+               "md": write_division_markdown, "html": write_division_html}
+    return [writers[f](plan, out / f"{stem}-分工表.{f}", full_text=full_text) for f in formats]
+
+
+# ------------------------------------------------------------------ xlsx
+
+_HEADER_FILL = "DDE6F0"
+_GROUP_FILLS = ("D9D9D9", "EDEDED", "F5F5F5")
+_UNASSIGNED_FILL = "FCE4D6"
+_LEAD_FILL = "D6E6F4"
+_SUPPORT_FILL = "FBEBD0"
+_COLUMN_CAPS = {"序号": 6, "重点任务": 48, FULL_TEXT_HEADER: 70, "牵头单位": 26, "配合单位": 40, "完成时限": 14,
+                "分组": 30}
+
+
+def _xl_styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    return {
+        "font": Font(name=style.OFFICE_FONT, size=10.5, charset=134),
+        "bold": Font(name=style.OFFICE_HEADING_FONT, size=10.5, charset=134),
+        "title": Font(name=style.OFFICE_HEADING_FONT, size=16, charset=134),
+        "unassigned": Font(name=style.OFFICE_FONT, size=10.5, charset=134, color="C00000"),
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "centre": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "vertical": Alignment(horizontal="center", vertical="bottom", text_rotation=255, wrap_text=False),
+        "header_fill": PatternFill("solid", fgColor=_HEADER_FILL),
+        "fill": lambda colour: PatternFill("solid", fgColor=colour),
+    }
+
+
+def _fit_width(header: str, values: Iterable[str], cap: int | None = None) -> float:
+    """Column width in Excel units that fits the longest value (CJK = 2)."""
+    widest = max([display_width(header)] + [max((display_width(p) for p in v.split("\n")), default=0)
+                                            for v in values])
+    return min(widest + 2, cap or 60)
+
+
+def _print_setup(ws, title_row: int) -> None:
+    """A4 landscape, fit to the page width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _xlsx_bytes(wb) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _stable_zip(buf.getvalue())
+
+
+def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+    """The 分工表 as an Excel workbook: a title row, a styled header row
+    (frozen, filtered, repeated on every printed page), group rows merged
+    across, wrapped text, column widths fitted to Chinese text, A4 landscape.
+    """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    s = _xl_styles()
+    header = _headers(full_text)
+    n = len(header)
+    rows = division_rows(plan)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任务分工表"
+    ws.append([division_title(plan)])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    ws.cell(1, 1).font = s["title"]
+    ws.cell(1, 1).alignment = s["centre"]
+    ws.row_dimensions[1].height = 30
+    ws.append(header)
+    for c in range(1, n + 1):
+        cell = ws.cell(2, c)
+        cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
+    columns: list[list[str]] = [[] for _ in header]
+    for row in rows:
+        r = ws.max_row + 1
+        if isinstance(row, GroupRow):
+            ws.cell(r, 1, row.heading)
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
+            fill = s["fill"](_GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
+            for c in range(1, n + 1):
+                cell = ws.cell(r, c)
+                cell.font, cell.fill, cell.border, cell.alignment = s["bold"], fill, s["border"], s["wrap"]
+            continue
+        cells = _task_cells(row, full_text)
+        for c, value in enumerate(cells, start=1):
+            cell = ws.cell(r, c, int(value) if c == 1 else value)
+            cell.font, cell.alignment, cell.border = s["font"], s["wrap"], s["border"]
+            columns[c - 1].append(value)
+        if row.unassigned:
+            for c in range(1, n + 1):
+                ws.cell(r, c).fill = s["fill"](_UNASSIGNED_FILL)
+            ws.cell(r, header.index("牵头单位") + 1).font = s["unassigned"]
+        ws.cell(r, 1).alignment = s["centre"]
+        ws.cell(r, n).alignment = s["centre"]
+    for c, h in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = _fit_width(h, columns[c - 1], _COLUMN_CAPS.get(h))
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:{get_column_letter(n)}{max(ws.max_row, 2)}"
+    _print_setup(ws, 2)
+    return atomic_write(path, _xlsx_bytes(wb))
+
+
+def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
+    """The responsibility matrix as a workbook: a row per task (group rows
+    for sections), a column per unit with ● lead / ○ support, and totals per
+    row (牵头, 配合, 合计) and per column (the last three rows)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    s = _xl_styles()
+    units = list(matrix.units)
+    header = ["序号", "重点任务"] + units + ["牵头", "配合", "合计"]
+    n = len(header)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "责任矩阵"
+    ws.append(header)
+    for c in range(1, n + 1):
+        cell = ws.cell(1, c)
+        cell.font, cell.fill, cell.border = s["bold"], s["header_fill"], s["border"]
+        cell.alignment = s["vertical"] if 3 <= c <= 2 + len(units) else s["centre"]
+    ws.row_dimensions[1].height = min(400, 14 * max([len(u) for u in units] + [2]) + 10)
+    titles = []
+    for row in matrix.rows:
+        r = ws.max_row + 1
+        if isinstance(row, GroupRow):
+            ws.cell(r, 1, row.heading)
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
+            fill = s["fill"](_GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
+            for c in range(1, n + 1):
+                ws.cell(r, c).font, ws.cell(r, c).fill, ws.cell(r, c).border = s["bold"], fill, s["border"]
+            continue
+        values = [row.number, row.title, *row.marks, row.n_lead, row.n_support, row.n_lead + row.n_support]
+        titles.append(row.title)
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(r, c, value if value != "" else None)
+            cell.font, cell.border = s["font"], s["border"]
+            cell.alignment = s["wrap"] if c == 2 else s["centre"]
+            if value == LEAD_MARK:
+                cell.fill = s["fill"](_LEAD_FILL)
+            elif value == SUPPORT_MARK:
+                cell.fill = s["fill"](_SUPPORT_FILL)
+        if not row.n_lead and not row.n_support:
+            ws.cell(r, 2).fill = s["fill"](_UNASSIGNED_FILL)
+    lead, support = matrix.column_totals()
+    for label, counts in ((f"牵头 {LEAD_MARK}", lead), (f"配合 {SUPPORT_MARK}", support),
+                          ("合计", [a + b for a, b in zip(lead, support)])):
+        r = ws.max_row + 1
+        ws.cell(r, 2, label)
+        for j, v in enumerate(counts):
+            ws.cell(r, 3 + j, v)
+        for c in range(1, n + 1):
+            cell = ws.cell(r, c)
+            cell.font, cell.border, cell.fill = s["bold"], s["border"], s["header_fill"]
+            cell.alignment = s["centre"]
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = _fit_width("重点任务", titles, 40)
+    for c in range(3, n + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 4.5 if c <= 2 + len(units) else 6
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(n)}{ws.max_row - 3}"
+    _print_setup(ws, 1)
+    return atomic_write(path, _xlsx_bytes(wb))
+
+
+def write_matrix_csv(matrix: Matrix, path: str | Path) -> Path:
+    """The responsibility matrix as CSV: a row per task (分组 and 任务编号
+    columns instead of group rows), then three rows of column totals."""
+    header = ["序号", "分组", "任务编号", "重点任务", *matrix.units, "牵头", "配合", "合计"]
+    rows: list[list[object]] = []
+    section: list[str] = []
+    for row in matrix.rows:
+        if isinstance(row, GroupRow):
+            section = section[:row.level] + [row.heading]
+            continue
+        rows.append([row.number, " / ".join(section), row.task_id, row.title, *row.marks,
+                     row.n_lead, row.n_support, row.n_lead + row.n_support])
+    lead, support = matrix.column_totals()
+    rows.append(["", "", "", f"牵头 {LEAD_MARK}", *lead, sum(lead), "", sum(lead)])
+    rows.append(["", "", "", f"配合 {SUPPORT_MARK}", *support, "", sum(support), sum(support)])
+    rows.append(["", "", "", "合计", *[a + b for a, b in zip(lead, support)], sum(lead), sum(support),
+                 sum(lead) + sum(support)])
+    return atomic_write(path, _csv_bytes(header, rows))
+
+
+Sheet = Union["pd.DataFrame", Sequence[Mapping[str, object]]]
+
+
+def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
+                   headers: Mapping[str, str] | None = None) -> Path:
+    """Several tables as the sheets of one workbook, each with a styled,
+    frozen and filtered header row, fitted column widths and A4 landscape
+    print setup. A sheet is a DataFrame or a list of dicts; an empty one
+    gets a note. ``headers`` renames columns (e.g. ``{"lead": "牵头"}``)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    s = _xl_styles()
+    headers = headers or {}
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for name, data in sheets.items():
+        columns, records = _records(data)
+        ws = wb.create_sheet(_sheet_name(name, used))
+        if not columns:
+            ws.append(["(无数据)"])
+            continue
+        ws.append([headers.get(c, c) for c in columns])
+        for c in range(1, len(columns) + 1):
+            cell = ws.cell(1, c)
+            cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
+        texts: list[list[str]] = [[] for _ in columns]
+        for rec in records:
+            values = [_plain(rec.get(c)) for c in columns]
+            values = [_fmt(v) if isinstance(v, (list, tuple, set, frozenset)) else v for v in values]
+            ws.append(values)
+            for j, v in enumerate(values):
+                texts[j].append(_fmt(v))
+        for c in range(1, len(columns) + 1):
+            ws.column_dimensions[get_column_letter(c)].width = _fit_width(str(headers.get(columns[c - 1],
+                                                                                          columns[c - 1])),
+                                                                          texts[c - 1], 50)
+            for r in range(2, ws.max_row + 1):
+                ws.cell(r, c).font = s["font"]
+                ws.cell(r, c).alignment = s["wrap"]
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
+        _print_setup(ws, 1)
+    if not wb.sheetnames:
+        wb.create_sheet("空")
+    return atomic_write(path, _xlsx_bytes(wb))
+
+
+def _records(data: Sheet) -> tuple[list[str], list[Mapping[str, object]]]:
+    if hasattr(data, "to_dict") and hasattr(data, "columns"):  # a DataFrame
+        frame = data.reset_index() if _has_named_index(data) else data
+        return [str(c) for c in frame.columns], frame.rename(columns=str).to_dict("records")
+    records = list(data)
+    columns: dict[str, None] = {}
+    for rec in records:
+        columns.update(dict.fromkeys(rec))
+    return list(columns), records
+
+
+def _has_named_index(frame) -> bool:
+    return any(name is not None for name in getattr(frame.index, "names", [None]))
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of ``[]:*?/\\``, unique."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "Sheet"
+    base = base[:31]
+    candidate, i = base, 2
+    while candidate.lower() in used:
+        suffix = f"~{i}"
+        candidate, i = base[:31 - len(suffix)] + suffix, i + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+# ------------------------------------------------------------------ docx
+
+_DOCX_WIDTHS_MM = {False: (12, 97, 50, 73, 25), True: (12, 50, 97, 35, 43, 20)}
+
+
+def write_division_docx(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+    """The 分工表 as a Word document: A4 landscape, a real table whose header
+    row repeats on every page, group rows merged across, 宋体/黑体 set as the
+    East-Asian fonts (``w:eastAsia``) so Word shows them as intended."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    header = _headers(full_text)
+    doc = Document()
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = division_title(plan), "taskgraph", "taskgraph"
+    props.comments = ""
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(18)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    _set_fonts(normal.element, style.OFFICE_FONT)
+    _set_lang(normal.element)
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(title, division_title(plan), style.OFFICE_HEADING_FONT, Pt(16))
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = [Mm(w) for w in _DOCX_WIDTHS_MM[full_text]]
+    head = table.rows[0]
+    _repeat_header(head)
+    for cell, text, width in zip(head.cells, header, widths):
+        cell.width = width
+        _shade(cell, _HEADER_FILL)
+        p = cell.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(p, text, style.OFFICE_HEADING_FONT, Pt(10.5))
+    lead_col = header.index("牵头单位")
+    for row in division_rows(plan):
+        cells = table.add_row().cells
+        for cell, width in zip(cells, widths):
+            cell.width = width
+        if isinstance(row, GroupRow):
+            merged = cells[0].merge(cells[-1])
+            _shade(merged, _GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
+            _run(merged.paragraphs[0], row.heading, style.OFFICE_HEADING_FONT, Pt(10.5))
+            continue
+        for j, (cell, text) in enumerate(zip(cells, _task_cells(row, full_text))):
+            p = cell.paragraphs[0]
+            if j == 0 or j == len(header) - 1:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = _run(p, text, style.OFFICE_FONT, None)
+            if row.unassigned:
+                _shade(cell, _UNASSIGNED_FILL)
+                if j == lead_col:
+                    run.bold = True
+    buf = io.BytesIO()
+    doc.save(buf)
+    return atomic_write(path, _stable_zip(buf.getvalue()))
+
+
+def _run(paragraph, text: str, east_asian: str, size):
+    run = paragraph.add_run(text)
+    if size is not None:
+        run.font.size = size
+    _set_fonts(run._element, east_asian)
+    return run
+
+
+def _set_fonts(element, east_asian: str) -> None:
+    """Latin and East-Asian fonts on a run or a style (``w:rFonts``)."""
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), style.OFFICE_LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asian)
+
+
+def _set_lang(element) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _repeat_header(row) -> None:
+    """Mark a table row as the header repeated on every page (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _shade(cell, colour: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    tc_pr.append(shd)
+
+
+# -------------------------------------------------------- reproducibility
+
+_FIXED_DATE = "2000-01-01T00:00:00Z"
+_DATE_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Rewrite an Office zip with fixed entry times and document dates, so
+    the same table gives the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _DATE_RE.sub(rb"\g<1>" + _FIXED_DATE.encode() + rb"\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, body)
+    return buf.getvalue()
