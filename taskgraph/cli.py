@@ -164,6 +164,57 @@ def _print_summary(corpus, output: Path, written: list[Path]) -> None:
         con.print(f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
 
 
+@app.command(epilog=EPILOG)
+def report(
+    paths: Optional[List[str]] = PathsArg,
+    output: Path = OutOpt,
+    units: Optional[List[Path]] = UnitsOpt,
+    font: Optional[str] = typer.Option(None, "--font", help="Font for the figures: a .ttf/.otf/.ttc file or an "
+                                       "installed family. Default: $TASKGRAPH_FONT, else the bundled Noto Sans "
+                                       "CJK SC."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes drawing figures (default: one per "
+                                       "CPU; 1 draws them one after the other)."),
+    strict: bool = StrictOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Write the full report: 任务分工表, responsibility matrices, figures, index.html.
+
+    Writes index.html (one self-contained file), what extract writes,
+    tables/ (分工表 as xlsx/docx/csv/md/html, 责任矩阵 as xlsx/csv,
+    analysis.xlsx) and figures/ (PNG, SVG and PDF).
+
+    Example: taskgraph report seeds/ -o outputs/
+    """
+    from .render.report import write_report
+
+    corpus = run_pipeline(paths, units, quiet)
+    report_diagnostics(corpus, quiet)
+    if not corpus.plans:
+        raise typer.Exit(2)
+    err = _console(stderr=True)
+    if quiet or not err.is_terminal:
+        written = write_report(corpus, output, font=font, workers=jobs)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.table import Column
+
+        # no refresh thread: figures are drawn in forked processes, which a
+        # second thread would make unsafe
+        columns = (TextColumn("{task.description}", table_column=Column(width=40, no_wrap=True)), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, auto_refresh=False, transient=True) as bar:
+            task = bar.add_task("report", total=None)
+
+            def progress(description: str, done: int, total: int) -> None:
+                bar.update(task, description=description, completed=done, total=total)
+                bar.refresh()
+
+            written = write_report(corpus, output, progress=progress, font=font, workers=jobs)
+    if not quiet:
+        _console().print(f"wrote {len(written)} files to {output}/; open {output / 'index.html'}")
+    raise typer.Exit(exit_status(corpus, strict))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the ``taskgraph`` console script."""
     try:
