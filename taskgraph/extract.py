@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .model import Assignment, Diagnostic, Document, Plan, Task
+from .model import Assignment, Diagnostic, Document, Line, Plan, Task
 from .parse import Item, Outline, header_map, match_marker, parse_info, parse_outline
 
 __all__ = ["extract_plan", "parse_annotation", "find_annotations", "Annotation", "Entry"]
@@ -404,6 +404,47 @@ def _item_text(item: Item) -> tuple[str, list[tuple[int, int]]]:
     return "\n".join(parts), offsets
 
 
+def _annotation_only(text: str, spans: list[Span]) -> bool:
+    rest = text
+    for sp in reversed(spans):
+        rest = rest[: sp.start] + rest[sp.end :]
+    return not rest.strip(" 。.;;,,()()[]【】〔〕")
+
+
+def _paragraph_items(item: Item, unit_like: Callable[[str], bool]) -> list[Item]:
+    """Unnumbered paragraphs under one heading, each ending in its own
+    annotation, are tasks of their own (``三/p1``, ``三/p2``…).
+
+    Returns [] when the item is one task (or none), as usual. A line that is
+    only an annotation (a label line) belongs to the paragraph above it.
+    """
+    if len(item.lines) < 2:
+        return []
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    carriers = 0
+    for ln in item.lines:
+        spans = find_annotations(ln.text, unit_like)
+        if spans and _annotation_only(ln.text, spans):
+            (current if current or not groups else groups[-1]).append(ln)
+        elif spans:
+            carriers += 1
+            groups.append(current + [ln])
+            current = []
+        else:
+            current.append(ln)
+    if carriers < 2:
+        return []
+    parts = []
+    if find_annotations(item.heading, unit_like):
+        parts.append(Item(item.kind, item.label, item.path, item.heading, item.line, [], item.section))
+    section = item.section + (item.marker_line,)
+    for k, group in enumerate(groups, 1):
+        label = f"p{k}"
+        parts.append(Item("para", label, item.path + (label,), group[0].text, group[0].no, group[1:], section))
+    return parts
+
+
 class _Builder:
     def __init__(self, doc: Document, unit_like: Callable[[str], bool]):
         self.doc = doc
@@ -444,34 +485,38 @@ class _Builder:
     # annotated outline items
     def items(self, outline: Outline) -> None:
         for item in outline.items:
-            s, offsets = _item_text(item)
-            spans = find_annotations(s, self.unit_like)
-            if not spans:
-                continue
-            # the task ends with the line of its last annotation; lines after it
-            # belong to it only when the annotation stands on a short heading
-            last = spans[-1]
-            cut = s.find("\n", last.end)
-            heading_only = last.end <= len(item.heading) and "。" not in item.heading[: last.start]
-            text = s if cut < 0 or heading_only else s[:cut]
-            for sp in reversed(spans):
-                text = text[: sp.start] + text[sp.end :]
-            text = _clean_text(re.sub(r"[((〔【\[]\s*[))〕】\]]", "", text))
-            heading = item.heading
-            for sp in reversed(spans):
-                if sp.start < len(heading):
-                    heading = heading[: sp.start] + heading[min(sp.end, len(heading)):]
-            heading = heading.strip()
-            content = ";".join(sp.content for sp in spans)
-            ann = parse_annotation(content, self.unit_like)
-            edge_line = _line_at(offsets, spans[0].start)
-            for sp in spans:
-                if sp.unbalanced:
-                    self.warn("annotation bracket is not closed", _line_at(offsets, sp.start), "unbalanced")
-            has_body = "\n" in text and bool(heading)
-            self.add(path=item.path_str, number=item.label, title=_title(heading or text, has_body),
-                     text=text, line=item.line, section=item.section, ann=ann, annotation=content,
-                     kind="text", edge_line=edge_line)
+            for part in _paragraph_items(item, self.unit_like) or [item]:
+                self.item(part)
+
+    def item(self, item: Item) -> None:
+        s, offsets = _item_text(item)
+        spans = find_annotations(s, self.unit_like)
+        if not spans:
+            return
+        # the task ends with the line of its last annotation; lines after it
+        # belong to it only when the annotation stands on a short heading
+        last = spans[-1]
+        cut = s.find("\n", last.end)
+        heading_only = last.end <= len(item.heading) and "。" not in item.heading[: last.start]
+        text = s if cut < 0 or heading_only else s[:cut]
+        for sp in reversed(spans):
+            text = text[: sp.start] + text[sp.end :]
+        text = _clean_text(re.sub(r"[((〔【\[]\s*[))〕】\]]", "", text))
+        heading = item.heading
+        for sp in reversed(spans):
+            if sp.start < len(heading):
+                heading = heading[: sp.start] + heading[min(sp.end, len(heading)):]
+        heading = heading.strip()
+        content = ";".join(sp.content for sp in spans)
+        ann = parse_annotation(content, self.unit_like)
+        edge_line = _line_at(offsets, spans[0].start)
+        for sp in spans:
+            if sp.unbalanced:
+                self.warn("annotation bracket is not closed", _line_at(offsets, sp.start), "unbalanced")
+        has_body = "\n" in text and bool(heading)
+        self.add(path=item.path_str, number=item.label, title=_title(heading or text, has_body),
+                 text=text, line=item.line, section=item.section, ann=ann, annotation=content,
+                 kind="text", edge_line=edge_line)
 
     # 任务分工表 tables
     def tables(self, outline: Outline) -> None:

@@ -286,3 +286,19 @@ def test_section_level_annotation_with_unannotated_children():
     assert [t.task_id for t in plan.tasks] == ["三/(一)"]
     assert edges(plan)["三/(一)"] == [("市发改委", "lead"), ("市经信局", "lead")]
     assert plan.tasks[0].title == "加快发展数字经济"
+
+
+def test_unnumbered_paragraphs_each_with_an_annotation_are_separate_tasks():
+    plan = plan_of("""
+        二、重点任务
+        解决“卡脖子”技术问题。实施重大攻关项目。（责任单位：市科技局、市工信局）
+        实现前沿引领技术突破。发挥龙头企业作用。
+        牵头单位：市发改委
+        配合单位：市财政局
+        下一段没有注释。
+    """)
+    assert [t.task_id for t in plan.tasks] == ["二/p1", "二/p2"]
+    assert [t.text for t in plan.tasks] == ["解决“卡脖子”技术问题。实施重大攻关项目。", "实现前沿引领技术突破。发挥龙头企业作用。"]
+    assert edges(plan) == {"二/p1": [("市科技局", "lead"), ("市工信局", "support")],
+                           "二/p2": [("市发改委", "lead"), ("市财政局", "support")]}
+    assert plan.tasks[0].section[-1] == "二、重点任务"
