@@ -425,8 +425,8 @@ def _paragraph_items(item: Item, unit_like: Callable[[str], bool]) -> list[Item]
     carriers = 0
     for ln in item.lines:
         spans = find_annotations(ln.text, unit_like)
-        if spans and _annotation_only(ln.text, spans):
-            (current if current or not groups else groups[-1]).append(ln)
+        if spans and _annotation_only(ln.text, spans) and not current and groups:
+            groups[-1].append(ln)  # a further label line of the paragraph above
         elif spans:
             carriers += 1
             groups.append(current + [ln])
