@@ -191,6 +191,18 @@ def test_unit_load_bars_and_labels():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["牵头", "配合"]
 
 
+@pytest.mark.parametrize("n_places", [1, 2, 3, 4])
+def test_function_load_has_the_busiest_function_on_top(n_places):
+    places = [f"{'甲乙丙丁'[k]}市" for k in range(n_places)]
+    load = pd.DataFrame({"place": places * 2, "function": ["科技"] * n_places + ["财政"] * n_places,
+                         "lead": [3] * n_places + [0] * n_places, "support": [1] * n_places * 2})
+    fig = figures.function_load_figure(load, places=places + ["无单位市"])
+    assert len(fig.axes) == n_places + 1
+    ax = fig.axes[0]
+    assert ax.yaxis_inverted() and ax.get_yticklabels()[0].get_text() == "科技"  # y = 0, drawn on top
+    assert "方案未标注责任单位" in [t.get_text() for t in fig.axes[-1].texts]
+
+
 def test_matrix_figure_rows_and_dots():
     m = tables.responsibility_matrix(small_plan())
     fig = figures.matrix_figure(m)

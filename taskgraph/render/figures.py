@@ -61,7 +61,7 @@ LABELS = {
     "function_place_title": "各地区按职能的加权负荷", "similarity_title": "地区间相似度",
     "unassigned": "未明确责任单位", "no_data": "无数据", "total": "合计", "more": "另有 {n} 个单位",
     "cluster": "聚类 {n}", "other": "其他", "place": "地区", "function": "职能", "weighted": "加权负荷",
-    "no_similarity": "—：无法比较（该地区方案未标注责任单位）",
+    "no_similarity": "—：无法比较（该地区方案未标注责任单位）", "no_units": "方案未标注责任单位",
 }
 
 _families: list[str] | None = None
@@ -244,6 +244,10 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
             if w > width:
                 break
             cut = k + 1
+        for k in range(cut, cut * 2 // 3, -1):  # rather break before a bracket or after a comma
+            if text[k - 1] in "，,、；;：:" or text[k] in "(（《":
+                cut = k
+                break
         out.append(text[:cut])
         text = text[cut:]
     out.append(_short(text, width))
@@ -265,12 +269,13 @@ def _empty(ax, message: str | None = None) -> None:
 
 # ------------------------------------------------------------------ load
 
-def _stacked_bars(ax, labels: list[str], lead: list[int], support: list[int]) -> None:
+def _stacked_bars(ax, labels: list[str], lead: list[int], support: list[int], invert: bool = True) -> None:
     y = list(range(len(labels)))
     ax.barh(y, lead, color=style.LEAD_COLOUR, label=LABELS["lead"], height=0.7)
     ax.barh(y, support, left=lead, color=style.SUPPORT_COLOUR, label=LABELS["support"], height=0.7)
     ax.set_yticks(y, labels)
-    ax.invert_yaxis()
+    if invert:  # first bar on top (Axes sharing y must be inverted once only)
+        ax.invert_yaxis()
     ax.tick_params(axis="y", length=0)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
@@ -333,13 +338,17 @@ def function_load_figure(load: "pd.DataFrame", places: Sequence[str] | None = No
             sub = load[load["place"] == place].set_index("function")
             lead = [int(sub["lead"].get(f, 0)) for f in functions]
             support = [int(sub["support"].get(f, 0)) for f in functions]
-            _stacked_bars(ax, [_short(f, 20) for f in functions], lead, support)
+            _stacked_bars(ax, [_short(f, 20) for f in functions], lead, support, invert=False)
             ax.set_xlim(0, xmax * 1.08)
             ax.set_title(_short(place, 18), fontsize=9, loc="center")
             ax.set_xlabel(LABELS["tasks"])
+            if not len(sub):
+                ax.text(0.5, 0.5, LABELS["no_units"], transform=ax.transAxes, ha="center", va="center",
+                        fontsize=8, color="#666666")
+        axes[0].invert_yaxis()
         for ax in axes[1:]:
             ax.tick_params(axis="y", labelleft=False)
-        axes[-1].legend(loc="lower right")
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
         _title(fig, LABELS["function_title"])
     return fig
 

@@ -173,8 +173,9 @@ def report_files(corpus: "Corpus") -> list[str]:
     places = sorted({place_of(p.info) for p in corpus.plans if p.assignments})
     names += [f"load-{_safe(p)}" for p in places]
     names.append("load-by-function")
-    for stem in _stems(corpus.plans):
-        names += [f"matrix-{stem}", f"bipartite-{stem}"]
+    for plan, stem in zip(corpus.plans, _stems(corpus.plans)):
+        if plan.assignments:  # a plan naming no unit has nothing to draw
+            names += [f"matrix-{stem}", f"bipartite-{stem}"]
     names += [f"network-{_safe(p)}" for p in places]
     names += ["overlap-functions", "overlap-similarity"]
     files += [f"figures/{n}.{fmt}" for n in names for fmt in FORMATS]
@@ -207,7 +208,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     plans = list(corpus.plans)
     stems = _stems(plans)
     places = sorted({place_of(p.info) for p in plans if p.assignments})
-    n_figures = 2 * len(places) + 2 * len(plans) + 3
+    n_figures = 2 * len(places) + 2 * sum(1 for p in plans if p.assignments) + 3
     total = 3 + len(plans) + n_figures + 1
     count = 0
 
@@ -234,10 +235,12 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
 
     Job = figures.FigureJob
     jobs = [Job(f"load-{_safe(place)}", "unit_load_figure", (a.load, place)) for place in places]
-    jobs.append(Job("load-by-function", "function_load_figure", (a.function_load,), {"places": places}))
-    for stem, matrix in zip(stems, matrices):
-        jobs += [Job(f"matrix-{stem}", "matrix_figure", (matrix,)),
-                 Job(f"bipartite-{stem}", "bipartite_figure", (matrix,))]
+    every_place = sorted({place_of(p.info) for p in plans})  # a plan without units shows as an empty panel
+    jobs.append(Job("load-by-function", "function_load_figure", (a.function_load,), {"places": every_place}))
+    for plan, stem, matrix in zip(plans, stems, matrices):
+        if plan.assignments:  # a plan naming no unit has nothing to draw
+            jobs += [Job(f"matrix-{stem}", "matrix_figure", (matrix,)),
+                     Job(f"bipartite-{stem}", "bipartite_figure", (matrix,))]
     jobs += [Job(f"network-{_safe(place)}", "network_figure", (a.pairs, a.load, place, a.members))
              for place in places]
     jobs += [Job("overlap-functions", "function_place_figure", (a.function_matrix,)),
@@ -342,11 +345,12 @@ def _index_html(corpus: "Corpus", a: Analyses, stems: list[str], places: list[st
         n_tasks = len(plan.tasks)
         add(f"<details open><summary>任务分工表（{n_tasks} 项任务）</summary>"
             f'<div class="scroll">{tables.division_html(plan, table_id=f"division-{i + 1}")}</div></details>')
-        add(_img(embedded, f"matrix-{stem}", f"{title}：责任矩阵"))
-        add(f"<details><summary>任务—单位关系图</summary>{_img(embedded, f'bipartite-{stem}', f'{title}：任务—单位关系')}"
-            "</details>")
-        if not plan.assignments:
-            add('<p class="note">该方案未标注责任单位：任务全部列为“未明确责任单位”。</p>')
+        if plan.assignments:
+            add(_img(embedded, f"matrix-{stem}", f"{title}：责任矩阵"))
+            add(f"<details><summary>任务—单位关系图</summary>"
+                f"{_img(embedded, f'bipartite-{stem}', f'{title}：任务—单位关系')}</details>")
+        else:
+            add('<p class="note">该方案未标注责任单位：任务全部列为“未明确责任单位”，没有责任矩阵图。</p>')
         add("</article>")
     add("</section>")
 
@@ -458,7 +462,7 @@ thead th{background:var(--head);position:sticky;top:0;cursor:pointer;white-space
 thead th[aria-sort=ascending]:after{content:" ▲"}thead th[aria-sort=descending]:after{content:" ▼"}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.division td:first-child{text-align:right;white-space:nowrap}
-table.division td:nth-child(2){min-width:16em}
+table.division td:nth-child(2){min-width:16em}table.division td:nth-child(3){min-width:9em}
 tr.group td{background:#ececec;text-align:left!important}tr.group.level-0 td{background:#dcdcdc}tr.hidden{display:none}
 tr.unassigned td{background:#fce4d6}tr.unassigned td:nth-child(3){color:#b00000}
 tbody tr:hover td{background:#f6f9fc}
