@@ -669,6 +669,8 @@ def write_division_docx(plan: Plan, path: str | Path, full_text: bool = False) -
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = [Mm(w) for w in _DOCX_WIDTHS_MM[full_text]]
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths):  # LibreOffice reads the grid,
+        col.w = width                                                   # Word the cell widths
     head = table.rows[0]
     _repeat_header(head)
     for cell, text, width in zip(head.cells, header, widths):
