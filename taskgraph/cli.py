@@ -234,13 +234,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         _console(stderr=True).print("interrupted", style="red")
         return 130
     except Exception as e:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            return e.exit_code
-        if isinstance(e, click.exceptions.Abort):
+        # typer >= 0.2x carries its own copy of click (no `import click`):
+        # a ClickException is told by what it can do
+        if isinstance(e, typer.Abort):
             return 1
+        show, code = getattr(e, "show", None), getattr(e, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
         raise
 
 
