@@ -132,15 +132,40 @@ def extract(
     """
     from .export import write_extract
 
+    check_output_folder(output)
     corpus = run_pipeline(paths, units, quiet)
     report_diagnostics(corpus, quiet)
-    if corpus.plans:
-        written = write_extract(corpus, output)
-    else:
-        written = []
+    written = write_outputs(corpus, output, lambda: write_extract(corpus, output), quiet) if corpus.plans else []
     if not quiet:
         _print_summary(corpus, output, written)
     raise typer.Exit(exit_status(corpus, strict))
+
+
+def check_output_folder(output: Path) -> None:
+    """Refuse an ``--output`` that is a file, before any work is done."""
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output {output} is a file, not a folder")
+
+
+def write_outputs(corpus, output: Path, write, quiet: bool) -> list[Path]:
+    """Run ``write()`` (which writes into ``output`` and returns the paths it
+    wrote) with the inputs protected, then record the files in the folder's
+    manifest, remove stale files of an earlier run and note the user's own
+    files (see :func:`taskgraph.export.finish_outputs`)."""
+    from .export import finish_outputs, input_paths, protect_inputs
+
+    try:
+        with protect_inputs(input_paths(corpus)):
+            written = write()
+        outputs = finish_outputs(output, written)
+    except OSError as e:
+        where = e.filename or output
+        raise TaskgraphError(f"{where}: cannot write the results: {e.strerror or e}") from None
+    if not quiet:
+        err = _console(stderr=True)
+        for note in outputs.notes():
+            err.print(f"note: {note}", markup=False)
+    return written
 
 
 def _print_summary(corpus, output: Path, written: list[Path]) -> None:

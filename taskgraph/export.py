@@ -4,33 +4,80 @@ renamed over the target), so an interrupted run never leaves half a table.
 
 Same input → byte-identical files: no timestamps, no absolute paths, stable
 row order.
+
+An output folder is kept clean across runs: a command writes its files,
+then calls :func:`finish_outputs`, which records them in the folder's
+manifest (``.taskgraph-manifest.json``: relative path → SHA-256). Files the
+previous manifest lists that this run did not write again are stale and
+removed, unless they were changed since; files no manifest lists are the
+user's and never touched (they are only mentioned). While writing, inside
+:func:`protect_inputs`, :func:`atomic_write` refuses to replace an input.
+
+>>> with protect_inputs(input_paths(corpus)):                 # doctest: +SKIP
+...     written = write_extract(corpus, "outputs")
+>>> for note in finish_outputs("outputs", written).notes():   # doctest: +SKIP
+...     print("note:", note)
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
+import stat
 import tempfile
-from pathlib import Path
-from typing import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator
 
 from .corpus import (ASSIGNMENT_COLUMNS, DOCUMENT_COLUMNS, TASK_COLUMNS, UNIT_COLUMNS, WARNING_COLUMNS,
                      Corpus)
+from .errors import UsageError
 
-__all__ = ["atomic_write", "write_csv", "write_json", "write_extract", "EXTRACT_FILES"]
+__all__ = ["atomic_write", "write_csv", "write_json", "write_extract", "EXTRACT_FILES", "MANIFEST",
+           "Outputs", "finish_outputs", "read_manifest", "protect_inputs", "input_paths"]
+
+MANIFEST = ".taskgraph-manifest.json"
 
 EXTRACT_FILES = ("tasks.csv", "assignments.csv", "units.csv", "documents.csv", "warnings.csv", "taskgraph.json")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_NEW_FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
+_protected: set[tuple[int, int]] = set()  # (device, inode) of the inputs, see protect_inputs
+
+
 def atomic_write(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    The file gets the mode a plain ``open()`` would give it (an existing
+    file keeps its own). Inside :func:`protect_inputs`, replacing an input
+    file raises :class:`~taskgraph.errors.UsageError` and writes nothing.
+    """
     path = Path(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        mode = _NEW_FILE_MODE
+    else:
+        if (st.st_dev, st.st_ino) in _protected:
+            raise UsageError(f"{path}: refused to write over an input file; choose another output folder")
+        mode = stat.S_IMODE(st.st_mode)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -80,3 +127,164 @@ def write_extract(corpus: Corpus, out_dir: str | Path) -> list[Path]:
         write_json(out / "taskgraph.json", rec),
     ]
     return written
+
+
+# --------------------------------------------------------------------------
+# Inputs and the output folder
+# --------------------------------------------------------------------------
+
+
+def input_paths(corpus: Corpus) -> list[str]:
+    """Every path a corpus was read from, readable or not (for :func:`protect_inputs`)."""
+    return [p.source for p in corpus.plans] + [d.source for d in corpus.diagnostics if d.level == "error"]
+
+
+@contextmanager
+def protect_inputs(paths: Iterable[str | os.PathLike]) -> Iterator[None]:
+    """Within this block, :func:`atomic_write` refuses to replace any of
+    ``paths`` (compared as files, so another spelling of the same path or a
+    link to it is caught too). Paths that do not exist are ignored."""
+    added = set()
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except (OSError, ValueError):
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key not in _protected:
+            added.add(key)
+    _protected.update(added)
+    try:
+        yield
+    finally:
+        _protected.difference_update(added)
+
+
+@dataclass
+class Outputs:
+    """What :func:`finish_outputs` found and did in an output folder.
+
+    ``removed``: files an earlier run wrote that this run did not write
+    again (stale), now deleted. ``changed``: such files that were edited
+    since taskgraph wrote them, so kept. ``foreign``: files no taskgraph run
+    wrote (the user's), left alone. Paths are relative to ``folder``.
+    """
+
+    folder: Path
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    def notes(self, limit: int = 5) -> list[str]:
+        """One line per thing the user should know, for standard error."""
+        def names(paths: list[str]) -> str:
+            shown = ", ".join(paths[:limit])
+            return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+        notes = []
+        if self.removed:
+            notes.append(f"removed {_files(len(self.removed))} an earlier run wrote to {self.folder}/ and this "
+                         f"run did not: {names(self.removed)}")
+        if self.changed:
+            notes.append(f"kept {_files(len(self.changed))} of an earlier run, changed since it was written "
+                         f"(now out of date): {names(self.changed)}")
+        if self.foreign:
+            notes.append(f"{self.folder}/ also holds {_files(len(self.foreign))} taskgraph did not write "
+                         f"(left as they are): {names(self.foreign)}")
+        return notes
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _safe_relative(name: object) -> PurePosixPath | None:
+    """A manifest entry as a relative path inside the folder, or None."""
+    if not isinstance(name, str) or "\\" in name or "\x00" in name or name[1:2] == ":":
+        return None
+    if any(part in ("", ".", "..") for part in name.split("/")):  # also catches "/abs" and "a//b"
+        return None
+    return PurePosixPath(name)
+
+
+def read_manifest(out_dir: str | Path) -> dict[str, str]:
+    """The files a taskgraph run wrote into ``out_dir`` (relative POSIX path →
+    SHA-256), from its manifest; empty when there is none or it is damaged.
+    Entries that would point outside the folder are dropped."""
+    try:
+        data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"]
+        if not isinstance(files, dict):
+            return {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {name: digest for name, digest in files.items()
+            if _safe_relative(name) is not None and isinstance(digest, str)}
+
+
+def finish_outputs(out_dir: str | Path, written: Iterable[str | Path]) -> Outputs:
+    """Record the files a run wrote into ``out_dir`` and clear out stale ones.
+
+    Call it once, after every file of the run is written (not after a
+    failed run: then nothing is removed). ``written`` are the paths the
+    writers returned; they must lie inside ``out_dir``.
+
+    * The manifest ``.taskgraph-manifest.json`` is rewritten (atomically)
+      to list ``written`` with their SHA-256.
+    * A file the previous manifest listed and this run did not write is
+      removed if its content is still what taskgraph wrote (then empty
+      folders it leaves are removed too), else kept and reported.
+    * Files no manifest lists are never touched; they are reported.
+
+    Returns an :class:`Outputs`; ``.notes()`` words it for the user.
+    """
+    folder = Path(out_dir)
+    root = folder.resolve()
+    files: dict[str, str] = {}
+    for p in written:
+        path = Path(p)
+        try:
+            rel = path.resolve().relative_to(root)
+        except ValueError:
+            raise ValueError(f"{path} is not inside the output folder {folder}") from None
+        files[rel.as_posix()] = _sha256(path)
+    old = read_manifest(folder)
+    result = Outputs(folder, sorted(files))
+    for name in sorted(set(old) - set(files)):
+        path = folder / name
+        if not path.is_file() or path.is_symlink() or root not in path.resolve().parents:
+            continue  # gone already, or replaced by something taskgraph never writes (a link)
+        if _sha256(path) != old[name]:
+            result.changed.append(name)
+            continue
+        path.unlink()
+        result.removed.append(name)
+        _remove_empty_parents(path.parent, folder)
+    manifest = {"format": 1, "tool": "taskgraph", "files": dict(sorted(files.items()))}
+    atomic_write(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            rel = (Path(dirpath) / name).relative_to(folder).as_posix()
+            if not name.startswith(".") and rel not in files and rel not in result.changed:
+                result.foreign.append(rel)
+    result.foreign.sort()
+    return result
+
+
+def _remove_empty_parents(folder: Path, stop: Path) -> None:
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()  # only if empty
+        except OSError:
+            return
+        folder = folder.parent

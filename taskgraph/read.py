@@ -106,6 +106,9 @@ def _is_plan_file(path: Path) -> bool:
 
 
 def _plans_in_folder(folder: str) -> list[str]:
+    """Plan files under ``folder``, except hidden ones and the files a
+    taskgraph run wrote there (listed in a ``.taskgraph-manifest.json``: an
+    ``index.html`` or a 分工表 ``.docx`` is output, not a plan)."""
     root = Path(folder)
     files = []
     for path in root.rglob("*"):
@@ -114,7 +117,24 @@ def _plans_in_folder(folder: str) -> list[str]:
             continue
         if _is_plan_file(path):
             files.append(path)
-    return [str(p) for p in sorted(files, key=lambda p: p.relative_to(root).parts)]
+    written = _written_by_taskgraph(root, files)
+    return [str(p) for p in sorted(files, key=lambda p: p.relative_to(root).parts) if p not in written]
+
+
+def _written_by_taskgraph(root: Path, files: list[Path]) -> set[Path]:
+    from .export import MANIFEST, read_manifest
+
+    folders = {root}
+    for path in files:  # every folder from a file up to root may hold a manifest
+        folder = path.parent
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.parent
+    written: set[Path] = set()
+    for folder in folders:
+        if (folder / MANIFEST).is_file():
+            written.update(folder / name for name in read_manifest(folder))
+    return written
 
 
 def _plans_matching(pattern: str) -> list[str]:
