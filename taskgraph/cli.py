@@ -108,7 +108,7 @@ def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
 def exit_status(corpus, strict: bool) -> int:
     if not corpus.plans:
         return 2
-    if corpus.unreadable:
+    if corpus.unreadable or any(d.level == "error" for d in corpus.diagnostics):
         return 1
     if strict and any(d.level == "warning" for d in corpus.diagnostics):
         return 1

@@ -23,6 +23,7 @@ import io
 import logging
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -32,11 +33,18 @@ from .errors import ReadError
 from .model import Diagnostic, Document, Line
 from .text import normalise_line, normalise_text
 
-__all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "read_document", "iter_documents"]
+__all__ = ["SUPPORTED_SUFFIXES", "MAX_TEXT_BYTES", "MAX_FILE_BYTES", "expand_paths", "read_document", "iter_documents"]
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".docx", ".html", ".htm", ".xhtml", ".pdf")
+
+# Size limits, checked before a file is read into memory. A plan's text is
+# rarely over 1 MB: text and HTML over MAX_TEXT_BYTES are refused (reading
+# 16 MB of text already takes several seconds), and any file over
+# MAX_FILE_BYTES (a .docx or PDF may carry images).
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = 128 * 1024 * 1024
 
 # word/document.xml larger than this is refused; so is one that inflates
 # more than _MAX_ZIP_RATIO times its compressed size (a zip bomb).
@@ -192,15 +200,16 @@ def read_document(source: str | os.PathLike, data: bytes | None = None) -> Docum
     if source == "-":
         source, name = "<stdin>", "stdin.txt"
         if data is None:
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     else:
         name = os.path.basename(source) or source
         if data is None:
-            data = _read_bytes(source)
+            data = _read_bytes(source, os.path.splitext(name)[1].lower())
     if not data.strip(b" \t\r\n\x00"):
         raise ReadError(source, "file is empty")
 
     kind = _sniff_format(source, data, os.path.splitext(name)[1].lower())
+    _check_size(source, len(data), kind)
     if kind == "text":
         lines, encoding, diagnostics = _read_text(source, data)
     elif kind == "html":
@@ -212,20 +221,45 @@ def read_document(source: str | os.PathLike, data: bytes | None = None) -> Docum
         raise ReadError(source, "no text found in the file")
     if kind != "text":  # plain text is checked line by line as decoded
         diagnostics += [_mojibake_warning(source, line.no) for line in lines if _looks_mis_encoded(line.text)]
+    _refuse_mojibake(source, lines, diagnostics)
     diagnostics += _spam_diagnostics(source, lines)
     return Document(source, name, lines, kind, encoding, diagnostics)
 
 
-def _read_bytes(path: str) -> bytes:
+def _read_bytes(path: str, suffix: str) -> bytes:
+    """The file's bytes; a file too large for a plan is refused from its
+    size and first bytes, before it is read."""
     if os.path.isdir(path):
         raise ReadError(path, "is a folder, not a file")
     try:
         with open(path, "rb") as f:
-            return f.read()
+            mode = os.fstat(f.fileno()).st_mode
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                raise ReadError(path, "is a device, not a file")
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_TEXT_BYTES:
+                _check_size(path, size, _sniff_format(path, f.read(4096), suffix))
+                f.seek(0)
+            return f.read(MAX_FILE_BYTES + 1)  # a file still growing is cut here, then refused
     except FileNotFoundError:
         raise ReadError(path, "path does not exist") from None
     except OSError as e:
         raise ReadError(path, f"cannot open the file: {e.strerror or e}") from None
+
+
+def _check_size(source: str, size: int, kind: str) -> None:
+    """Refuse text or HTML over MAX_TEXT_BYTES and any file over MAX_FILE_BYTES."""
+    text = kind in ("text", "html")
+    limit = min(MAX_TEXT_BYTES, MAX_FILE_BYTES) if text else MAX_FILE_BYTES
+    if size > limit:
+        what = f"{_mb(size)} of text" if text else f"a {_mb(size)} .{kind} file"
+        raise ReadError(
+            source, f"refused: {what} is too large for a plan (the limit is {_mb(limit)}; a plan is rarely over 1 MB)"
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{max(size // 1024, 1)} KB"
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt (Office 97-2003)
@@ -300,7 +334,11 @@ def _decode_text(source: str, data: bytes) -> tuple[str, str, list[Diagnostic]]:
     detected = _decode_detected(data)
     if detected:
         return detected[0], detected[1], diagnostics
-    raise ReadError(source, "cannot decode the text: not UTF-8, GB18030, Big5 or UTF-16")
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ReadError(source, "cannot decode the text: not UTF-8, GB18030, Big5 or UTF-16") from None
+    raise ReadError(source, "cannot decode the text: it decodes as GB18030 but does not read as Chinese (mojibake?)")
 
 
 _BOMS = (
@@ -529,6 +567,18 @@ def _is_rare(char: str) -> bool:
 
 def _mojibake_warning(source: str, no: int) -> Diagnostic:
     return Diagnostic(source, "line looks mis-encoded (mojibake); kept as is", no, code="mojibake")
+
+
+def _refuse_mojibake(source: str, lines: list[Line], diagnostics: list[Diagnostic]) -> None:
+    """A file whose lines are mostly mojibake is refused in one message; a
+    few such lines are kept, each flagged."""
+    bad = [d.line for d in diagnostics if d.code == "mojibake"]
+    if len(bad) >= 3 and len(bad) > len(lines) / 2:
+        raise ReadError(
+            source,
+            f"the text is mojibake: {len(bad)} of {len(lines)} lines look mis-encoded, from line {bad[0]} "
+            "(the file was saved after being decoded with the wrong encoding?)",
+        )
 
 
 # ---- spam -----------------------------------------------------------------
