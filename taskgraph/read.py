@@ -169,9 +169,10 @@ def iter_documents(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Di
     """
     files, diagnostics = expand_paths(paths)
     yield from diagnostics
+    names = _unique_names(files)
     for path in files:
         try:
-            yield read_document(path)
+            yield read_document(path, name=names.get(path))
         except ReadError as e:
             yield Diagnostic(e.source, e.reason, e.line, level="error", code="unreadable")
         except Exception as e:  # a library choking on a damaged file
@@ -180,7 +181,29 @@ def iter_documents(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Di
             yield Diagnostic(path, reason, level="error", code="unreadable")
 
 
-def read_document(source: str | os.PathLike, data: bytes | None = None) -> Document:
+def _unique_names(files: list[str]) -> dict[str, str]:
+    """A document name per file: its file name, or, when two files of a run
+    share it, as many of its folders as tell them apart (``a/plan.txt`` and
+    ``b/plan.txt``): the name is the document's key in every table.
+
+    >>> _unique_names(["x/a/plan.txt", "y/b/plan.txt", "z/other.txt"])
+    {'x/a/plan.txt': 'a/plan.txt', 'y/b/plan.txt': 'b/plan.txt', 'z/other.txt': 'other.txt'}
+    """
+    parts = {f: Path(os.path.abspath(f)).parts for f in files if f != "-"}
+    names: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for f, p in parts.items():
+        groups.setdefault(p[-1], []).append(f)
+    for group in groups.values():
+        for depth in range(1, max(len(parts[f]) for f in group) + 1):
+            tails = {f: "/".join(parts[f][-depth:]) for f in group}
+            if len(set(tails.values())) == len(group):
+                names.update(tails)
+                break
+    return names
+
+
+def read_document(source: str | os.PathLike, data: bytes | None = None, *, name: str | None = None) -> Document:
     """Read one plan file (or ``-`` for standard input) into a Document.
 
     Parameters
@@ -189,6 +212,8 @@ def read_document(source: str | os.PathLike, data: bytes | None = None) -> Docum
         The path as given; ``-`` reads standard input (named ``stdin.txt``).
     data
         The file's bytes, if already in memory; otherwise the file is read.
+    name
+        The document's name (its key in every table); default the file name.
 
     Raises
     ------
@@ -202,7 +227,7 @@ def read_document(source: str | os.PathLike, data: bytes | None = None) -> Docum
         if data is None:
             data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     else:
-        name = os.path.basename(source) or source
+        name = name or os.path.basename(source) or source
         if data is None:
             data = _read_bytes(source, os.path.splitext(name)[1].lower())
     if not data.strip(b" \t\r\n\x00"):

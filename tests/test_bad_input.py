@@ -404,3 +404,19 @@ def test_200_mb_docx_is_refused_from_its_size(tmp_path):
         read_document(huge)
     assert str(e.value) == (f"{huge}: refused: a 200 MB .docx file is too large for a plan "
                             "(the limit is 128 MB; a plan is rarely over 1 MB)")
+
+
+def test_two_plans_with_the_same_file_name_stay_apart(tmp_path, capsys):
+    for folder, seed in (("a", "003_95574dca455f0a31.txt"), ("b", "000_544df5f8ded5f63a.txt")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SEEDS / seed, tmp_path / folder / "plan.txt")
+    status, _, _ = run(capsys, tmp_path / "a", tmp_path / "b", "-o", tmp_path / "out")
+    assert status == 0
+    edges = rows(tmp_path / "out" / "assignments.csv")
+    assert {(r["doc"], r["place"]) for r in edges} == {("a/plan.txt", "廊坊市"), ("b/plan.txt", "锦州市")}
+    assert all(r["unit_id"].startswith(r["place"] + ":") for r in edges)  # each resolved in its own place
+    for folder, seed in (("a", "003_95574dca455f0a31.txt"), ("b", "000_544df5f8ded5f63a.txt")):
+        alone = tmp_path / f"alone-{folder}"
+        assert main(["extract", str(SEEDS / seed), "-o", str(alone), "-q"]) == 0
+        mine = [(r["task_id"], r["unit"], r["role"]) for r in edges if r["doc"] == f"{folder}/plan.txt"]
+        assert mine == [(r["task_id"], r["unit"], r["role"]) for r in rows(alone / "assignments.csv")]
