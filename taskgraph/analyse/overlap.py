@@ -1,0 +1,458 @@
+"""Overlap between places: what their plans share and where they differ.
+
+Three views: which functions each place puts to work (a function × place
+matrix), how alike places are (on functions, on load profiles, on the text
+of their tasks), and which tasks of different places pursue the same thing —
+with who leads each, since the telling rows are *same task, different lead
+function*.
+
+Text is compared on character n-grams (Chinese is written without spaces,
+and a word segmenter would be one more dependency and one more source of
+error): every run of Han characters or Latin letters yields its bigrams and
+trigrams, digits and punctuation break runs. The n-gram counting is done
+with numpy over the whole corpus at once, and the matching with sparse
+matrices, so 100,000 tasks are compared without a Python loop over pairs.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..graph import graph_frames
+from .load import LEAD_WEIGHT, SUPPORT_WEIGHT, _unit_load
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = ["overlap_tables", "function_matrix", "place_similarity", "matching_tasks", "char_ngrams", "decode", "tfidf",
+           "task_vectors", "common_cut", "THRESHOLD", "TOP_K"]
+
+#: Cosine similarity from which two tasks count as pursuing the same thing.
+THRESHOLD = 0.15
+#: Matches kept per task (its nearest tasks in other places).
+TOP_K = 5
+#: Work allowed per task when comparing tasks (see :func:`common_cut`).
+BUDGET = 2000
+
+#: Bits per character in an n-gram code: every kept character is in the BMP, so four fit in 64 bits.
+CHAR_BITS = 16
+
+
+# ----------------------------------------------------------------- n-grams
+def char_ngrams(texts: Sequence[str], sizes: Sequence[int] = (2, 3),
+                chunk: int = 10_000) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Count the character n-grams of each text.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    sizes : sequence of int
+        n-gram lengths, each 1 to 4.
+    chunk : int
+        Texts counted at a time (memory is bounded by the block, not the
+        corpus).
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix
+        ``len(texts)`` × vocabulary, integer counts.
+    vocab : numpy.ndarray of uint64
+        The n-gram codes, sorted; :func:`decode` turns one back into text.
+
+    Notes
+    -----
+    Only Han characters (CJK unified ideographs and extension A) and Latin
+    letters (lower-cased) form n-grams; anything else ends a run, so no
+    n-gram spans punctuation, digits or two texts.
+
+    >>> counts, vocab = char_ngrams(["科技创新", "创新"], sizes=(2,))
+    >>> [decode(v) for v in vocab]
+    ['创新', '技创', '科技']
+    >>> counts.toarray().tolist()
+    [[1, 1, 1], [1, 0, 0]]
+    """
+    for n in sizes:
+        if not 1 <= n <= 4:
+            raise ValueError("n-gram sizes must be 1 to 4")
+    texts = list(texts)
+    # count block by block (bounded memory), then map every block onto one vocabulary
+    blocks = [_ngram_block(texts[lo:lo + chunk], sizes) for lo in range(0, len(texts), chunk)]
+    vocab = np.sort(np.concatenate([v for _, v in blocks])) if blocks else np.zeros(0, dtype=np.uint64)
+    vocab = vocab[np.r_[True, vocab[1:] != vocab[:-1]]] if len(vocab) else vocab  # sorted unique
+    parts = [sparse.csr_matrix((m.data, np.searchsorted(vocab, v)[m.indices], m.indptr),
+                               shape=(m.shape[0], len(vocab))) for m, v in blocks]
+    counts = sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, 0), dtype=np.int32)
+    counts.sort_indices()
+    return counts, vocab
+
+
+def _ngram_block(texts: list[str], sizes: Sequence[int]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Counts of one block of texts over the block's own vocabulary."""
+    joined = "".join(t.replace("\n", " ").lower() + "\n" for t in texts)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    sep = cp == 10
+    doc = (np.cumsum(sep, dtype=np.int32) - sep).astype(np.int32)  # text of each position (a separator: the one before)
+    keep = ((cp >= 0x4E00) & (cp <= 0x9FFF)) | ((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 97) & (cp <= 122))
+    codes, rows = [], []
+    for n in sizes:
+        m = len(cp) - n + 1
+        if m <= 0:
+            continue
+        ok = keep[:m].copy()
+        code = cp[:m].copy()
+        for k in range(1, n):
+            ok &= keep[k:k + m]
+            code = (code << np.uint64(CHAR_BITS)) | cp[k:k + m]
+        codes.append(code[ok])
+        rows.append(doc[:m][ok])
+    code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.uint64)
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+    order = np.argsort(code)  # equal codes are the same n-gram: no need for a stable sort
+    first = np.r_[True, code[order][1:] != code[order][:-1]] if len(code) else np.zeros(0, dtype=bool)
+    vocab = code[order][first]
+    col = np.empty(len(code), dtype=np.int64)
+    col[order] = np.cumsum(first) - 1  # index of each n-gram in the sorted vocabulary
+    counts = sparse.coo_matrix((np.ones(len(row), dtype=np.int32), (row, col)),
+                               shape=(len(texts), len(vocab))).tocsr()  # sums repeated n-grams
+    return counts, vocab
+
+
+def decode(code: int) -> str:
+    """The text of an n-gram code from :func:`char_ngrams`."""
+    code = int(code)
+    chars = []
+    while code:
+        chars.append(chr(code & ((1 << CHAR_BITS) - 1)))
+        code >>= CHAR_BITS
+    return "".join(reversed(chars))
+
+
+def tfidf(counts: sparse.csr_matrix, max_df: int | None = None) -> sparse.csr_matrix:
+    """Rows of sublinear TF-IDF, each scaled to unit length.
+
+    ``tf = 1 + log(count)`` (a phrase repeated in a long task does not
+    swamp it); ``idf = 1 + log((1 + N) / (1 + df))`` (smoothed, as in
+    scikit-learn), so an n-gram found in every task weighs little. N-grams
+    found in more than ``max_df`` rows are dropped (None keeps all).
+    """
+    X = counts.astype(np.float64).tocsr(copy=True)
+    X.data = 1.0 + np.log(X.data)
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    idf = 1.0 + np.log((1.0 + X.shape[0]) / (1.0 + df))
+    if max_df is not None:
+        idf[df > max_df] = 0.0
+    X.data *= idf[X.indices]
+    X.eliminate_zeros()
+    return _unit_rows(X)
+
+
+def _unit_rows(X: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Scale each row of ``X`` (in place) to unit length; empty rows stay empty."""
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=X.data * X.data, minlength=X.shape[0]))
+    norms[norms == 0] = 1.0
+    X.data /= norms[rows]
+    return X
+
+
+def common_cut(df: np.ndarray, n: int, budget: int = BUDGET) -> int:
+    """The document frequency above which n-grams are left out of the task
+    vectors, so that comparing ``n`` tasks costs at most about
+    ``budget × n`` products: the largest ``cut`` with
+    ``sum(df² for df <= cut) <= budget × n``. On a corpus where that holds
+    for every n-gram (the seeds: 107 tasks) nothing is left out."""
+    d = np.sort(df[df > 0]).astype(np.float64)
+    if not len(d):
+        return 0
+    work = np.cumsum(d * d)
+    if work[-1] <= budget * n:
+        return int(d[-1])
+    return int(d[max(np.searchsorted(work, budget * n, side="right") - 1, 0)])
+
+
+def task_vectors(titles: Sequence[str], texts: Sequence[str], budget: int = BUDGET) -> sparse.csr_matrix:
+    """One unit-length row per task: its title's TF-IDF and its text's, side
+    by side, so that the cosine of two tasks is the mean of their title
+    similarity and their text similarity (a task without a title is
+    compared on its text). The title states the aim, the text the means; on
+    their own, long texts drown the aim in shared policy wording.
+
+    In a large corpus the commonest n-grams (加强, 推进, 企业…: boilerplate
+    of small IDF weight) are left out, as few as :func:`common_cut` needs to
+    keep the sparse product behind :func:`matching_tasks` within ``budget``
+    products per task; otherwise every pair of tasks would share some
+    n-gram and the product would be all pairs.
+    """
+    ct, cx = char_ngrams(titles)[0], char_ngrams(texts)[0]
+    df = np.r_[np.bincount(ct.indices, minlength=ct.shape[1]), np.bincount(cx.indices, minlength=cx.shape[1])]
+    cut = common_cut(df, len(texts), budget)
+    return _unit_rows(sparse.hstack([tfidf(ct, cut), tfidf(cx, cut)], format="csr"))
+
+
+# ------------------------------------------------------- functions × places
+def function_matrix(G: "nx.Graph", *, lead_weight: float = LEAD_WEIGHT,
+                    support_weight: float = SUPPORT_WEIGHT) -> pd.DataFrame:
+    """Which functions each place puts to work, and how much.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The task–unit graph.
+    lead_weight, support_weight : float
+        As for :func:`taskgraph.analyse.load.unit_load`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per function: ``function``, ``n_places`` (places whose plans
+        name it), ``scope`` (``all`` — named by every place that names any
+        unit; ``unique`` — by one place only; else ``some``), ``places``
+        (joined), then one column per place with the function's weighted
+        load there (0: absent). Only places whose plans name units are
+        columns: a plan without annotations (Xuchang's) says nothing about
+        functions, and would make "common to all" empty. Rows sorted by
+        ``n_places`` descending, then total load, then function.
+    """
+    frames = graph_frames(G)
+    return _function_matrix(_function_load(frames, lead_weight, support_weight))
+
+
+def _function_load(frames, lead_weight: float, support_weight: float) -> pd.DataFrame:
+    """Weighted load, function × place (only places naming units)."""
+    load = _unit_load(*frames, by="function", lead_weight=lead_weight, support_weight=support_weight)
+    wide = load.pivot_table(index="function", columns="place", values="weighted", aggfunc="sum", fill_value=0.0)
+    return wide.reindex(columns=sorted(wide.columns), fill_value=0.0).sort_index()
+
+
+def _function_matrix(wide: pd.DataFrame) -> pd.DataFrame:
+    places = list(wide.columns)
+    present = (wide > 0).to_numpy()
+    n_places = present.sum(axis=1).astype(int)
+    head = pd.DataFrame({
+        "function": wide.index, "n_places": n_places,
+        "scope": np.select([n_places == len(places), n_places == 1], ["all", "unique"], "some"),
+        "places": ["、".join(p for p, here in zip(places, row) if here) for row in present],
+    })
+    out = pd.concat([head, pd.DataFrame(wide.to_numpy(), columns=places),
+                     pd.DataFrame({"_total": wide.sum(axis=1).to_numpy()})], axis=1)
+    out = out.sort_values(["n_places", "_total", "function"], ascending=[False, False, True], kind="stable")
+    return out.drop(columns="_total").reset_index(drop=True)
+
+
+def _cosines(M) -> np.ndarray:
+    """Cosine similarity of the rows of ``M`` (dense or sparse); NaN where a
+    row is all zero."""
+    M = sparse.csr_matrix(M, dtype=np.float64)
+    norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (M @ M.T).toarray() / np.outer(norms, norms)
+
+
+def place_similarity(G: "nx.Graph", *, lead_weight: float = LEAD_WEIGHT, support_weight: float = SUPPORT_WEIGHT,
+                     budget: int = BUDGET) -> pd.DataFrame:
+    """How alike each pair of places is.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair of places (sorted): ``functions_a``,
+        ``functions_b`` (distinct functions named), ``shared_functions``,
+        ``jaccard`` (shared over functions named by either), ``load_cosine``
+        (cosine of the weighted-load profiles over functions: alike when
+        the same functions carry the same proportions of the work) and
+        ``text_cosine`` (cosine of the mean TF-IDF vectors of the places'
+        tasks: alike when the plans pursue the same things, whoever does
+        them). A place without annotations (Xuchang) has empty function
+        measures but a ``text_cosine``.
+    """
+    frames = graph_frames(G)
+    tasks = frames[0]
+    X = task_vectors(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")), budget)
+    return _place_similarity(tasks, _function_load(frames, lead_weight, support_weight), X)
+
+
+def _place_similarity(tasks: pd.DataFrame, wide: pd.DataFrame, X: sparse.csr_matrix) -> pd.DataFrame:
+    columns = ["place_a", "place_b", "functions_a", "functions_b", "shared_functions", "jaccard", "load_cosine",
+               "text_cosine"]
+    places = sorted(tasks["place"].unique())
+    group = pd.Index(places).get_indexer(tasks["place"])
+    member = sparse.csr_matrix((np.ones(len(tasks)), (group, np.arange(len(tasks)))),
+                               shape=(len(places), len(tasks)))
+    text = _cosines(member @ X)
+    W = wide.reindex(columns=places, fill_value=0.0).to_numpy().T  # places × functions
+    present = (W > 0).astype(np.float64)
+    shared = present @ present.T
+    n_fun = present.sum(axis=1)
+    load = _cosines(W)
+    a, b = np.triu_indices(len(places), k=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where((n_fun[a] > 0) & (n_fun[b] > 0), shared[a, b] / (n_fun[a] + n_fun[b] - shared[a, b]),
+                           np.nan)
+    return pd.DataFrame({
+        "place_a": np.array(places, dtype=object)[a], "place_b": np.array(places, dtype=object)[b],
+        "functions_a": n_fun[a].astype(int), "functions_b": n_fun[b].astype(int),
+        "shared_functions": shared[a, b].astype(int), "jaccard": jaccard, "load_cosine": load[a, b],
+        "text_cosine": text[a, b],
+    }, columns=columns)
+
+
+# ------------------------------------------------------------ task matching
+def _similar_pairs(X: sparse.csr_matrix, group: np.ndarray, threshold: float, top_k: int | None,
+                   block: int = 10_000_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``i < j`` of rows with ``X[i]·X[j] >= threshold`` and
+    ``group[i] != group[j]``; with ``top_k``, only a row's ``top_k`` best
+    pairs (a pair stays if it is among the best of either row).
+
+    A sparse product of a block of rows with all rows at a time: only pairs
+    sharing an n-gram are ever touched, blocks are sized so that a product
+    holds at most about ``block`` entries, and each block is thresholded
+    (and cut to ``top_k`` per row) before the next, so memory stays bounded.
+    """
+    n = X.shape[0]
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    if n < 2 or X.nnz == 0:
+        return empty
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    work = np.cumsum((X != 0).astype(np.int64) @ df)  # bound on each row's product entries, summed
+    cuts = np.unique(np.r_[0, np.searchsorted(work, np.arange(block, work[-1], block)), n])
+    XT = X.T.tocsr()
+    out_i, out_j, out_s = [], [], []
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        hi = max(hi, lo + 1)
+        P = (X[lo:hi] @ XT).tocoo()
+        i = P.row.astype(np.int64) + lo
+        j = P.col.astype(np.int64)
+        ok = (P.data >= threshold - 1e-12) & (group[i] != group[j])
+        i, j, v = i[ok], j[ok], P.data[ok]
+        if top_k is not None and len(i):
+            order = np.lexsort((j, -v, i))
+            i, j, v = i[order], j[order], v[order]
+            first = np.r_[0, np.flatnonzero(np.diff(i)) + 1]
+            rank = np.arange(len(i)) - np.repeat(first, np.diff(np.r_[first, len(i)]))
+            keep = rank < top_k
+            i, j, v = i[keep], j[keep], v[keep]
+        out_i.append(np.minimum(i, j))
+        out_j.append(np.maximum(i, j))
+        out_s.append(v)
+    i, j, s = np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
+    if not len(i):
+        return empty
+    key = np.unique(i * n + j, return_index=True)[1]  # a pair can be kept from both ends
+    return i[key], j[key], s[key]
+
+
+def _leads(edges: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Task node → (its lead units' names, their functions), joined by 、."""
+    lead = edges[edges["role"] == "lead"]
+    names: dict[str, list[str]] = {}
+    functions: dict[str, set[str]] = {}
+    for task, name, function in zip(lead["task"], lead["name"], lead["function"]):
+        names.setdefault(task, []).append(name)
+        functions.setdefault(task, set()).add(function)
+    return {t: ("、".join(names[t]), "、".join(sorted(functions[t]))) for t in names}
+
+
+def matching_tasks(G: "nx.Graph", *, threshold: float = THRESHOLD, top_k: int | None = TOP_K,
+                   budget: int = BUDGET) -> pd.DataFrame:
+    """Tasks of different places that pursue the same thing, with who leads each.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The task–unit graph.
+    threshold : float
+        Cosine similarity (of :func:`task_vectors`: character bigrams and
+        trigrams, TF-IDF, title and text weighted alike) from which two
+        tasks match. Default 0.15, read off the seeds: policy plans share
+        much wording (科技, 创新, 企业, 加强, 支持) but rarely whole
+        sentences, so cosines run low. Above 0.15 nearly every pair names
+        the same instrument (科技型中小企业 培育, 高新技术企业 "小升高",
+        科技成果转化, 知识产权, 孵化载体); between 0.10 and 0.15 about half
+        do, the rest share a field only (a 梯队培育 task against a 金融服务
+        one); below 0.10 pairs share boilerplate. Similarities depend on
+        the corpus (through IDF): check a sample of rows near the threshold
+        on a new corpus, and lower it for recall or raise it for
+        near-copies only.
+    top_k : int or None
+        Keep, for each task, its ``top_k`` most similar matches (a pair
+        stays if it is among the best of either task). Default 5: a task
+        on a common aim can match hundreds of plans in a large corpus, and
+        five nearest per task keep the table readable and bounded. None
+        keeps every pair above the threshold.
+    budget : int
+        Comparison work allowed per task (default 2,000; see
+        :func:`common_cut`). Below it every n-gram is kept and the result is
+        exact; a large corpus loses its commonest n-grams from the vectors,
+        which changes pairs near the threshold. Raise it for fidelity at
+        the cost of time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per matching pair, places in sorted order (``_a`` before
+        ``_b``): ``similarity``, ``lead_match`` (``same`` — same set of
+        lead functions; ``partly`` — they share one; ``different`` — none in
+        common: the telling rows; ``n/a`` — a side has no lead, e.g. a
+        plan without annotations), then for each side ``place``, ``doc``,
+        ``path``, ``title``, ``lead`` (display names) and
+        ``lead_function``. Sorted by similarity descending, then places
+        and paths.
+    """
+    tasks, _, edges = graph_frames(G)
+    X = task_vectors(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")), budget)
+    return _matching_tasks(tasks, edges, X, threshold, top_k)
+
+
+def _matching_tasks(tasks: pd.DataFrame, edges: pd.DataFrame, X: sparse.csr_matrix, threshold: float,
+                    top_k: int | None) -> pd.DataFrame:
+    columns = ["similarity", "lead_match"] + [f"{c}_{s}" for s in "ab" for c in
+                                              ("place", "doc", "path", "title", "lead", "lead_function")]
+    group = pd.factorize(tasks["place"], sort=True)[0]
+    i, j, s = _similar_pairs(X, group, threshold, top_k)
+    # side a is the place that sorts first
+    swap = tasks["place"].to_numpy()[i] > tasks["place"].to_numpy()[j]
+    i, j = np.where(swap, j, i), np.where(swap, i, j)
+    leads = _leads(edges)
+    node = tasks["node"].to_numpy()
+    out = pd.DataFrame({"similarity": s})
+    for side, idx in (("a", i), ("b", j)):
+        for c in ("place", "doc", "path", "title"):
+            out[f"{c}_{side}"] = tasks[c].to_numpy()[idx]
+        lead = [leads.get(t, ("", "")) for t in node[idx]]
+        out[f"lead_{side}"] = [x for x, _ in lead]
+        out[f"lead_function_{side}"] = [f for _, f in lead]
+    out["lead_match"] = [_lead_match(a, b) for a, b in zip(out["lead_function_a"], out["lead_function_b"])]
+    out["_pa"], out["_pb"] = i, j
+    out = out.sort_values(["similarity", "place_a", "place_b", "_pa", "_pb"],
+                          ascending=[False, True, True, True, True], kind="stable")
+    return out[columns].reset_index(drop=True)
+
+
+def overlap_tables(G: "nx.Graph", *, threshold: float = THRESHOLD, top_k: int | None = TOP_K,
+                   budget: int = BUDGET, lead_weight: float = LEAD_WEIGHT,
+                   support_weight: float = SUPPORT_WEIGHT) -> dict[str, pd.DataFrame]:
+    """The three overlap tables at once, sharing the graph's frames and the
+    task vectors: ``overlap_tasks`` (:func:`matching_tasks`),
+    ``overlap_functions`` (:func:`function_matrix`) and ``overlap_places``
+    (:func:`place_similarity`)."""
+    frames = graph_frames(G)
+    tasks, _, edges = frames
+    X = task_vectors(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")), budget)
+    wide = _function_load(frames, lead_weight, support_weight)
+    return {
+        "overlap_tasks": _matching_tasks(tasks, edges, X, threshold, top_k),
+        "overlap_functions": _function_matrix(wide),
+        "overlap_places": _place_similarity(tasks, wide, X),
+    }
+
+
+def _lead_match(a: str, b: str) -> str:
+    if not a or not b:
+        return "n/a"
+    fa, fb = set(a.split("、")), set(b.split("、"))
+    if fa == fb:
+        return "same"
+    return "partly" if fa & fb else "different"
