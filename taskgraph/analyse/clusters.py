@@ -1,0 +1,499 @@
+"""Co-responsibility: which units work together, and which coordinate which.
+
+Units named on the same tasks form working groups. The bipartite task–unit
+graph is projected onto units (within each place: a unit node belongs to
+one place), communities are found in the projection, and each is described
+by its units, the tasks that bind it, its lead unit(s) and the words that
+set its tasks apart. The directed view — lead unit → supporting unit, per
+task — shows who coordinates whom.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..graph import graph_frames
+from .overlap import CHAR_BITS, char_ngrams, decode
+
+__all__ = ["cluster_tables", "unit_pairs", "unit_clusters", "cluster_members", "coordination", "coordinators",
+           "WEIGHTING", "RESOLUTION", "RUNS", "SEED"]
+
+Weighting = Literal["newman", "shared"]
+#: Default projection weighting (see :func:`unit_pairs`).
+WEIGHTING: Weighting = "newman"
+#: Louvain resolution: 1 is plain modularity.
+RESOLUTION = 1.0
+#: Louvain runs in the ensemble, seeds ``SEED`` … ``SEED + RUNS - 1``.
+RUNS = 10
+SEED = 0
+#: Words and binding tasks listed per cluster; PageRank damping (the usual 0.85).
+N_WORDS = 8
+N_TASKS = 5
+ALPHA = 0.85
+
+PAIR_COLUMNS = ["place", "unit_a", "unit_b", "unit_id_a", "unit_id_b", "function_a", "function_b", "shared",
+                "newman", "weight"]
+MEMBER_COLUMNS = ["place", "cluster", "unit", "unit_id", "function", "lead", "support", "strength", "stability"]
+CLUSTER_COLUMNS = ["place", "cluster", "n_units", "units", "lead_units", "n_tasks", "tasks", "words", "stability",
+                   "agreement", "modularity"]
+COORDINATION_COLUMNS = ["place", "lead", "support", "lead_id", "support_id", "lead_function", "support_function",
+                        "tasks"]
+COORDINATOR_COLUMNS = ["place", "unit", "unit_id", "function", "coordinates", "coordinated_by", "lead_edges",
+                       "support_edges", "out_centrality", "in_centrality", "pagerank"]
+
+
+# ---------------------------------------------------------------- projection
+def _incidence(frames):
+    """The task × unit incidence matrices (lead and support separately) of
+    the graph's frames, rows and columns in graph order."""
+    tasks, units, edges = frames
+    t_index = pd.Index(tasks["node"])
+    u_index = pd.Index(units["node"])
+    r = t_index.get_indexer(edges["task"])
+    c = u_index.get_indexer(edges["unit"])
+    lead = edges["role"].eq("lead").to_numpy()
+    shape = (len(tasks), len(units))
+    L = sparse.csr_matrix((np.ones(lead.sum()), (r[lead], c[lead])), shape=shape)
+    S = sparse.csr_matrix((np.ones((~lead).sum()), (r[~lead], c[~lead])), shape=shape)
+    return L, S
+
+
+def _pair_matrices(B: sparse.csr_matrix) -> tuple[sparse.coo_matrix, sparse.coo_matrix]:
+    """Upper-triangle unit × unit matrices: shared tasks, Newman weight."""
+    n_t = np.asarray(B.sum(axis=1)).ravel()
+    w = np.where(n_t > 1, 1.0 / np.maximum(n_t - 1, 1), 0.0)
+    shared = sparse.triu(B.T @ B, k=1).tocoo()
+    newman = sparse.triu(B.T @ sparse.diags(w) @ B, k=1).tocsr()
+    return shared, newman
+
+
+def _projection(frames):
+    """Units frame and the pairs ``a < b`` (unit row numbers, graph order)
+    with their shared tasks and Newman weight, sorted by ``(a, b)``."""
+    units = frames[1]
+    L, S = _incidence(frames)
+    B = ((L + S) > 0).astype(np.float64).tocsr()
+    shared, newman = _pair_matrices(B)
+    order = np.lexsort((shared.col, shared.row))
+    a, b = shared.row[order].astype(np.int64), shared.col[order].astype(np.int64)
+    nw = np.asarray(newman[a, b]).ravel() if len(a) else np.zeros(0)
+    return units.reset_index(drop=True), a, b, shared.data[order].astype(int), nw
+
+
+def unit_pairs(G: nx.Graph, *, weighting: Weighting = WEIGHTING) -> pd.DataFrame:
+    """The projection onto units: every pair of units named on a common task.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The task–unit graph of :func:`taskgraph.graph.build_graph`.
+    weighting : {"newman", "shared"}
+        Which measure ``weight`` holds (both are always given). ``shared``
+        counts the tasks the two units share. ``newman`` (default) is
+        Newman's collaboration weighting (Phys. Rev. E 64, 016132, 2001):
+        a task naming *n* units adds ``1/(n-1)`` to each of its pairs, so
+        each unit's ties from one task sum to 1 whatever the list's length.
+        A task naming ten units (``三/(六)/16`` in Jinzhou's plan: every
+        body with money or land) says little about who actually works with
+        whom, a task naming two says a lot; counting both alike lets the
+        long lists decide the clusters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``place``, ``unit_a``, ``unit_b`` (display names), their
+        ``unit_id`` and ``function``, ``shared``, ``newman``, ``weight``;
+        ``a`` before ``b`` in graph order (unit id). Sorted by place,
+        weight descending, then names.
+    """
+    if weighting not in ("newman", "shared"):
+        raise ValueError(f"weighting must be 'newman' or 'shared', not {weighting!r}")
+    return _unit_pairs(graph_frames(G), weighting)
+
+
+def _unit_pairs(frames, weighting: Weighting) -> pd.DataFrame:
+    u, a, b, shared, nw = _projection(frames)
+    out = pd.DataFrame({
+        "place": u["place"].to_numpy()[a], "unit_a": u["name"].to_numpy()[a], "unit_b": u["name"].to_numpy()[b],
+        "unit_id_a": u["unit_id"].to_numpy()[a], "unit_id_b": u["unit_id"].to_numpy()[b],
+        "function_a": u["function"].to_numpy()[a], "function_b": u["function"].to_numpy()[b],
+        "shared": shared, "newman": nw,
+    })
+    out["weight"] = out["newman"] if weighting == "newman" else out["shared"].astype(float)
+    out = out.sort_values(["place", "weight", "unit_a", "unit_b"], ascending=[True, False, True, True],
+                          kind="stable")
+    return out[PAIR_COLUMNS].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- communities
+def _modularity(n: int, x: np.ndarray, y: np.ndarray, w: np.ndarray, part: list, resolution: float) -> float:
+    """Newman–Girvan modularity of ``part`` on the undirected graph with
+    edges ``x–y`` of weight ``w`` (no self-loops): the same quantity as
+    ``networkx.community.modularity``, with numpy."""
+    label = np.empty(n, dtype=np.int64)
+    for k, c in enumerate(part):
+        label[list(c)] = k
+    m = w.sum()
+    if m == 0:
+        return 0.0
+    inside = np.bincount(label[x][label[x] == label[y]], weights=w[label[x] == label[y]], minlength=len(part))
+    degree = np.bincount(label[x], weights=w, minlength=len(part)) + np.bincount(label[y], weights=w,
+                                                                                minlength=len(part))
+    return float((inside / m - resolution * (degree / (2 * m)) ** 2).sum())
+
+
+def _louvain_ensemble(H: nx.Graph, resolution: float, runs: int, seed: int):
+    """Best-modularity partition over ``runs`` seeded Louvain runs, with the
+    fraction of runs that found it and per-community stability.
+
+    Nodes are integers added in a fixed order, so each run depends on its
+    seed alone (not on the order sets happen to iterate in)."""
+    edges = list(H.edges(data="weight"))
+    x = np.array([e[0] for e in edges], dtype=np.int64)
+    y = np.array([e[1] for e in edges], dtype=np.int64)
+    w = np.array([e[2] for e in edges], dtype=np.float64)
+    partitions = []
+    for s in range(seed, seed + runs):
+        comms = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=s)
+        part = sorted(tuple(sorted(c)) for c in comms)
+        q = _modularity(len(H), x, y, w, part, resolution)
+        partitions.append((round(q, 12), part))
+    keys = [tuple(p) for _, p in partitions]
+    best_q = max(q for q, _ in partitions)
+    # best modularity; among equals, the partition found most often, then the first found
+    best = max(range(runs), key=lambda k: (partitions[k][0] == best_q, keys.count(keys[k]), -k))
+    q, part = partitions[best]
+    agreement = keys.count(keys[best]) / runs
+    stability = []
+    for c in part:
+        cs = set(c)
+        score = 0.0
+        for _, other in partitions:
+            score += max(len(cs & set(o)) / len(cs | set(o)) for o in other)
+        stability.append(score / runs)
+    return part, q, agreement, stability
+
+
+def cluster_members(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
+                    runs: int = RUNS, seed: int = SEED) -> pd.DataFrame:
+    """Which working group (community of the unit projection) each unit is in.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The task–unit graph.
+    weighting : {"newman", "shared"}
+        Edge weight of the projection (see :func:`unit_pairs`).
+    resolution : float
+        Louvain resolution; default 1 (plain modularity). Higher gives
+        more, smaller groups.
+    runs, seed : int
+        Louvain is run ``runs`` times (default 10) per place, with seeds
+        ``seed`` … ``seed + runs - 1``, on a graph whose nodes are numbered
+        in a fixed order; the partition with the highest modularity is kept
+        (ties: the one found most often, then the first). networkx's Louvain
+        is deterministic for a given seed and node order but not across
+        orders, and a single run can land in a poorer local optimum; the
+        ensemble makes the result both reproducible and checkable:
+        ``stability`` says how far the runs agree.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit that shares at least one task with another unit:
+        ``place``, ``cluster`` (1 = largest group of the place), ``unit``,
+        ``unit_id``, ``function``, ``lead`` and ``support`` (tasks of the
+        place), ``strength`` (sum of its projection weights inside the
+        cluster) and ``stability`` (mean Jaccard similarity of its cluster
+        to the best-matching community of each run: 1 = every run found
+        exactly this group). Units that only ever appear alone on their
+        tasks have no co-responsibility and are left out.
+        ``DataFrame.attrs["places"]`` maps each place to its partition's
+        ``modularity`` and ``agreement`` (fraction of runs that found it).
+    """
+    out, places = _members(graph_frames(G), weighting, resolution, runs, seed)
+    out = out[MEMBER_COLUMNS]
+    out.attrs["places"] = places
+    return out
+
+
+def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: int):
+    """Members frame (with the unit ``node``) and, per place, the partition's
+    modularity and agreement."""
+    if weighting not in ("newman", "shared"):
+        raise ValueError(f"weighting must be 'newman' or 'shared', not {weighting!r}")
+    u, a, b, shared, nw = _projection(frames)
+    weight = nw if weighting == "newman" else shared.astype(float)
+    edges = frames[2]
+    lead_n = edges["role"].eq("lead").groupby(edges["unit"]).sum()
+    total_n = edges.groupby("unit").size()
+    node, name, unit_id, function = (u[c].to_numpy() for c in ("node", "name", "unit_id", "function"))
+    rows, places = [], {}
+    by_place = pd.DataFrame({"place": u["place"].to_numpy()[a]}).groupby("place", sort=True).indices
+    for place in sorted(by_place):
+        sel = by_place[place]
+        pa, pb, pw = a[sel], b[sel], weight[sel]
+        ids = np.unique(np.r_[pa, pb])  # unit rows, graph order
+        number = {int(v): k for k, v in enumerate(ids)}
+        H = nx.Graph()
+        H.add_nodes_from(range(len(ids)))
+        H.add_weighted_edges_from((number[int(x)], number[int(y)], float(w)) for x, y, w in zip(pa, pb, pw))
+        part, q, agreement, stability = _louvain_ensemble(H, resolution, runs, seed)
+        places[place] = {"modularity": q, "agreement": agreement}
+        strength = [{v: H.subgraph(c).degree(v, weight="weight") for v in c} for c in part]
+        order = sorted(range(len(part)), key=lambda k: (-len(part[k]), -round(sum(strength[k].values()), 9),
+                                                         min(ids[v] for v in part[k])))
+        for rank, k in enumerate(order, start=1):
+            for v in part[k]:
+                r = int(ids[v])
+                lead, total = int(lead_n[node[r]]), int(total_n[node[r]])
+                rows.append({"place": place, "cluster": rank, "unit": name[r], "unit_id": unit_id[r],
+                             "function": function[r], "lead": lead, "support": total - lead,
+                             "strength": strength[k][v], "stability": stability[k], "node": node[r]})
+    out = pd.DataFrame(rows, columns=MEMBER_COLUMNS + ["node"])
+    out = out.sort_values(["place", "cluster", "strength", "unit"], ascending=[True, True, False, True],
+                          kind="stable").reset_index(drop=True)
+    return out, places
+
+
+def _characteristic_words(texts: list[str], groups: list[list[int]], k: int,
+                          dominance: float = 0.75) -> list[list[str]]:
+    """For each group of texts (indices into ``texts``: one place's tasks),
+    the ``k`` character n-grams (2 to 4 characters) most particular to it.
+
+    Score: the number of the group's texts containing the n-gram times its
+    IDF over all ``texts`` (``log((1 + N) / (1 + df))``), so a word every
+    task of the plan uses (科技, 企业) scores near nothing, and one found
+    in a few tasks, all of this group, scores high. In a group of two or
+    more texts a word must occur in two of them. Fragments are dropped: an
+    n-gram that occurs, in ``dominance`` (75 %) of its occurrences or more,
+    inside one longer n-gram (``技企业`` inside ``科技企业``). Ties go to the
+    longer n-gram, and an n-gram inside (or containing) one already chosen
+    is skipped, so ``高新技术`` is not followed by ``新技术``.
+    """
+    counts, vocab = char_ngrams(texts, sizes=(2, 3, 4))
+    if not len(vocab):
+        return [[] for _ in groups]
+    occ = np.asarray(counts.sum(axis=0)).ravel()
+    present = (counts > 0).astype(np.int64).tocsr()
+    n = present.shape[0]
+    df = np.bincount(present.indices, minlength=present.shape[1])
+    idf = np.log((1.0 + n) / (1.0 + df))
+    shift = np.uint64(CHAR_BITS)
+    length = np.ones(len(vocab), dtype=np.int64)
+    for m in (1, 2, 3):
+        length += (vocab >> (shift * np.uint64(m))) > 0
+    # a fragment: one n-gram a character longer holds most of its occurrences
+    fragment = np.zeros(len(vocab), dtype=bool)
+    longer = np.flatnonzero(length >= 3)
+    heads = vocab[longer] >> shift  # all but the last character
+    tails = vocab[longer] & ((np.uint64(1) << (shift * (length[longer] - 1).astype(np.uint64))) - np.uint64(1))
+    for part in (heads, tails):
+        at = np.minimum(np.searchsorted(vocab, part), len(vocab) - 1)
+        dominated = (vocab[at] == part) & (occ[longer] >= dominance * occ[at])
+        fragment[at[dominated]] = True
+    out = []
+    for rows in groups:
+        tf = np.asarray(present[rows].sum(axis=0)).ravel()
+        score = np.round(tf * idf, 9)
+        cand = np.flatnonzero((tf >= min(2, len(rows))) & (score > 0) & ~fragment)
+        cand = cand[np.lexsort((vocab[cand], -length[cand], -score[cand]))]
+        words: list[str] = []
+        for c in cand:
+            w = decode(vocab[c])
+            # skip overlaps with a chosen word, including shifted windows (最高不超 / 高不超过)
+            if any(w in x or x in w or w[1:] in x or w[:-1] in x for x in words):
+                continue
+            words.append(w)
+            if len(words) == k:
+                break
+        out.append(words)
+    return out
+
+
+def unit_clusters(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
+                  runs: int = RUNS, seed: int = SEED, n_words: int = N_WORDS, n_tasks: int = N_TASKS) -> pd.DataFrame:
+    """Working groups of units, each described.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The task–unit graph.
+    weighting, resolution, runs, seed
+        As for :func:`cluster_members`.
+    n_words : int
+        Characteristic words listed per cluster (default 8).
+    n_tasks : int
+        Binding tasks listed per cluster (default 5; ``n_tasks`` counts all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cluster of two or more units: ``place``, ``cluster``,
+        ``n_units``, ``units`` (display names, strongest tie first),
+        ``lead_units`` (the unit(s) leading most of the binding tasks, with
+        that count, marked ``outside`` when not a member: a group of
+        supporting units is often led from outside it), ``n_tasks`` (binding tasks: tasks naming at
+        least two members), ``tasks`` (the binding tasks naming most
+        members, as ``path title``), ``words`` (character n-grams of two to
+        four characters found in many binding tasks and few other tasks of
+        the place: binding tasks containing it × IDF over the place's tasks;
+        without word segmentation, expect some fragments), ``stability`` (see
+        :func:`cluster_members`), ``agreement`` and ``modularity`` (of the
+        place's partition).
+    """
+    frames = graph_frames(G)
+    return _unit_clusters(frames, *_members(frames, weighting, resolution, runs, seed), n_words, n_tasks)
+
+
+def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_tasks: int) -> pd.DataFrame:
+    tasks, _, edges = frames
+    text = (tasks["title"].fillna("") + "。" + tasks["text"].fillna("")).tolist()
+    path, title = tasks["path"].tolist(), tasks["title"].tolist()
+    position = {t: k for k, t in enumerate(tasks["node"])}
+    task_pos = edges["task"].map(position).to_numpy()
+    unit_rows = edges.groupby("unit", sort=False).indices  # unit node → edge rows
+    is_lead = edges["role"].eq("lead").to_numpy()
+    lead_of: dict[int, list[str]] = {}
+    for k, u in zip(task_pos[is_lead], edges["unit"].to_numpy()[is_lead]):
+        lead_of.setdefault(int(k), []).append(u)
+    names = dict(zip(edges["unit"], edges["name"]))
+    rows, binds = [], []
+    for (place, cluster), grp in members.groupby(["place", "cluster"], sort=True):
+        if len(grp) < 2:
+            continue
+        per_task = Counter(int(k) for n in grp["node"] for k in task_pos[unit_rows[n]])
+        binding = sorted((k for k, c in per_task.items() if c >= 2), key=lambda k: (-per_task[k], k))
+        # who leads the binding tasks, member or not (a group of supporters is often led from outside)
+        leads = Counter(u for k in binding for u in lead_of.get(k, ()))
+        most = max(leads.values(), default=0)
+        top = sorted((u for u, c in leads.items() if c == most), key=lambda u: (names[u], u))
+        inside = set(grp["node"])
+        info = places[place]
+        binds.append(binding)
+        rows.append({
+            "place": place, "cluster": int(cluster), "n_units": len(grp), "units": "、".join(grp["unit"]),
+            "lead_units": "、".join(f"{names[u]} ({leads[u]}{'' if u in inside else ', outside'})" for u in top),
+            "n_tasks": len(binding),
+            "tasks": "；".join(f"{path[k]} {title[k]}" for k in binding[:n_tasks]),
+            "words": "", "stability": grp["stability"].iloc[0],
+            "agreement": info["agreement"], "modularity": info["modularity"],
+        })
+    # characteristic words, against the other tasks of the same place
+    of_place = tasks.groupby("place", sort=True).indices  # place → task rows, graph order
+    for place in sorted({r["place"] for r in rows}):
+        mine = [k for k, r in enumerate(rows) if r["place"] == place]
+        local = {int(k): i for i, k in enumerate(of_place[place])}
+        words = _characteristic_words([text[k] for k in of_place[place]],
+                                      [[local[k] for k in binds[m]] for m in mine], n_words)
+        for m, w in zip(mine, words):
+            rows[m]["words"] = "、".join(w)
+    return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
+
+
+# ---------------------------------------------------------------- coordination
+def coordination(G: nx.Graph) -> pd.DataFrame:
+    """Who coordinates whom: lead unit → supporting unit, counted over tasks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ordered pair with at least one task that the first unit
+        leads and the second supports: ``place``, ``lead``, ``support``
+        (display names), their ids and functions, ``tasks``. Sorted by
+        place, tasks descending, then names. A unit both leading and
+        supporting one task does not coordinate itself.
+    """
+    return _coordination(graph_frames(G))
+
+
+def _coordination(frames) -> pd.DataFrame:
+    units = frames[1]
+    L, S = _incidence(frames)
+    C = (L.T @ S).tocoo()
+    keep = C.row != C.col
+    a, b, n = C.row[keep], C.col[keep], C.data[keep]
+    u = units.reset_index(drop=True)
+    out = pd.DataFrame({
+        "place": u["place"].to_numpy()[a], "lead": u["name"].to_numpy()[a], "support": u["name"].to_numpy()[b],
+        "lead_id": u["unit_id"].to_numpy()[a], "support_id": u["unit_id"].to_numpy()[b],
+        "lead_function": u["function"].to_numpy()[a], "support_function": u["function"].to_numpy()[b],
+        "tasks": n.astype(int),
+    })
+    out = out.sort_values(["place", "tasks", "lead", "support"], ascending=[True, False, True, True], kind="stable")
+    return out[COORDINATION_COLUMNS].reset_index(drop=True)
+
+
+def coordinators(G: nx.Graph, *, alpha: float = ALPHA) -> pd.DataFrame:
+    """Centrality of each unit in its place's lead → support graph.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The task–unit graph.
+    alpha : float
+        PageRank damping factor (default 0.85, the usual choice).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit: ``coordinates`` (distinct units it leads as
+        supporters), ``coordinated_by`` (distinct units leading it),
+        ``lead_edges`` and ``support_edges`` (the same counted over tasks),
+        ``out_centrality`` and ``in_centrality`` (the two degrees over the
+        place's other units, networkx's degree centrality), and ``pagerank``
+        of the reversed graph (support → lead, weighted by tasks): high for
+        units that lead units which themselves lead, the coordinators at
+        the top of the chain. Sorted by place, pagerank descending.
+    """
+    frames = graph_frames(G)
+    return _coordinators(frames, _coordination(frames), alpha)
+
+
+def _coordinators(frames, coord: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    units = frames[1]
+    coord_of = {p: grp for p, grp in coord.groupby("place", sort=False)}
+    rows = []
+    for place, grp in units.groupby("place", sort=True):
+        D = nx.DiGraph()
+        D.add_nodes_from(sorted(grp["unit_id"]))
+        sub = coord_of.get(place, coord.iloc[0:0])
+        D.add_weighted_edges_from(sorted(zip(sub["support_id"], sub["lead_id"], sub["tasks"])))  # reversed
+        pr = nx.pagerank(D, alpha=alpha, weight="weight") if len(D) else {}
+        n_other = max(len(D) - 1, 1)
+        for u in grp.itertuples(index=False):
+            uid = u.unit_id
+            rows.append({
+                "place": place, "unit": u.name, "unit_id": uid, "function": u.function,
+                "coordinates": D.in_degree(uid), "coordinated_by": D.out_degree(uid),
+                "lead_edges": int(D.in_degree(uid, weight="weight")),
+                "support_edges": int(D.out_degree(uid, weight="weight")),
+                "out_centrality": D.in_degree(uid) / n_other, "in_centrality": D.out_degree(uid) / n_other,
+                "pagerank": round(pr.get(uid, 0.0), 10),
+            })
+    out = pd.DataFrame(rows, columns=COORDINATOR_COLUMNS)
+    out = out.sort_values(["place", "pagerank", "unit"], ascending=[True, False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def cluster_tables(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
+                   runs: int = RUNS, seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """The tables of ``taskgraph clusters`` at once, sharing the graph's
+    frames, projection and communities: ``clusters``
+    (:func:`unit_clusters`), ``cluster_units`` (:func:`cluster_members`),
+    ``unit_pairs``, ``coordination`` and ``coordinators``."""
+    frames = graph_frames(G)
+    members, places = _members(frames, weighting, resolution, runs, seed)
+    coord = _coordination(frames)
+    return {
+        "clusters": _unit_clusters(frames, members, places, N_WORDS, N_TASKS),
+        "cluster_units": members[MEMBER_COLUMNS],
+        "unit_pairs": _unit_pairs(frames, weighting),
+        "coordination": coord,
+        "coordinators": _coordinators(frames, coord, ALPHA),
+    }
