@@ -189,6 +189,182 @@ def _print_summary(corpus, output: Path, written: list[Path]) -> None:
         con.print(f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
 
 
+# ------------------------------------------------------------------ graph and analyses
+FormatOpt = typer.Option("table", "--format", "-f", help="table (default), csv (the main table), json or md "
+                         "(every table), printed on standard output.")
+TablesOpt = typer.Option(None, "--output", "-o", help="Also write every table as <name>.csv into this folder.")
+LeadWeightOpt = typer.Option(None, "--lead-weight", help="Weight of a led task in the weighted load (default 1).")
+SupportWeightOpt = typer.Option(None, "--support-weight",
+                                help="Weight of a supported task in the weighted load (default 0.5).")
+
+
+def _analysis_graph(paths: Optional[List[str]], units: Optional[List[Path]], fmt: str, quiet: bool):
+    """Read the plans and build the task–unit graph; only errors are shown."""
+    from .analyse.formats import FORMATS
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    corpus = run_pipeline(paths, units, quiet)
+    report_diagnostics(corpus, quiet=True)
+    if not corpus.plans:
+        raise UsageError("no plan could be read")
+    from .graph import build_graph
+
+    return corpus, build_graph(corpus)
+
+
+def _weights(lead_weight: Optional[float], support_weight: Optional[float]) -> dict:
+    given = {"lead_weight": lead_weight, "support_weight": support_weight}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _emit(tables: dict, fmt: str, output: Optional[Path], quiet: bool) -> None:
+    from .analyse.formats import print_tables, write_tables
+
+    print_tables(tables, fmt)
+    if output is not None:
+        written = write_tables(tables, output)
+        if not quiet:
+            _console(stderr=True).print(f"wrote {len(written)} files to {output}/: "
+                                        + ", ".join(p.name for p in written))
+
+
+@app.command(epilog=EPILOG)
+def graph(
+    paths: Optional[List[str]] = PathsArg,
+    output: Path = OutOpt,
+    units: Optional[List[Path]] = UnitsOpt,
+    fmt: str = FormatOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Build the task–unit graph and write it for Gephi and networkx.
+
+    Writes graph.graphml, graph.gexf and graph.json (node-link) into the
+    output folder, and prints the tasks, units and edges of each place.
+
+    Example: taskgraph graph seeds/ -o outputs/
+    """
+    from .graph import graph_summary, write_graph
+
+    corpus, G = _analysis_graph(paths, units, fmt, quiet)
+    written = write_graph(G, output)
+    if not quiet or fmt != "table":
+        _emit({"graph": graph_summary(G)}, fmt, None, quiet)
+    if not quiet:
+        _console(stderr=True).print(f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
+    raise typer.Exit(exit_status(corpus, False))
+
+
+@app.command(epilog=EPILOG)
+def load(
+    paths: Optional[List[str]] = PathsArg,
+    place: Optional[List[str]] = typer.Option(None, "--place", help="Only this place (its name or part of it); "
+                                              "repeat for several."),
+    by: str = typer.Option("unit", "--by", help="unit (default) or function."),
+    lead_weight: Optional[float] = LeadWeightOpt,
+    support_weight: Optional[float] = SupportWeightOpt,
+    max_units: Optional[int] = typer.Option(None, "--max-units", help="Report tasks naming more units than this "
+                                            "(default 6)."),
+    units: Optional[List[Path]] = UnitsOpt,
+    fmt: str = FormatOpt,
+    output: Optional[Path] = TablesOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Who carries the work: tasks led, supported and weighted, per unit and place.
+
+    Tables: load (per unit or function), load_places (concentration: top
+    unit's share, Gini) and lint (tasks without or with several leads, a
+    unit both lead and support, collective leads, long unit lists,
+    catch-all units, units that only support).
+
+    Example: taskgraph load seeds/ --place 锦州 --format csv > load.csv
+    """
+    from .analyse.load import load_tables
+
+    if by not in ("unit", "function"):
+        raise UsageError(f"--by must be unit or function, not {by!r}")
+    corpus, G = _analysis_graph(paths, units, fmt, quiet)
+    tables = load_tables(G, by=by, max_units=max_units, **_weights(lead_weight, support_weight))
+    if place:
+        known = sorted(tables["load_places"]["place"])
+        chosen = {p for p in known if any(q == p or q in p for q in place)}
+        if not chosen:
+            raise UsageError(f"--place matches no place; places are: {'、'.join(known)}")
+        tables = {k: df[df["place"].isin(chosen)].reset_index(drop=True) for k, df in tables.items()}
+    _emit(tables, fmt, output, quiet)
+    raise typer.Exit(exit_status(corpus, False))
+
+
+@app.command(epilog=EPILOG)
+def clusters(
+    paths: Optional[List[str]] = PathsArg,
+    weighting: str = typer.Option("newman", "--weighting", help="newman (default: a task naming n units adds "
+                                  "1/(n-1) to each pair) or shared (count shared tasks)."),
+    resolution: float = typer.Option(1.0, "--resolution", help="Louvain resolution; higher gives smaller groups."),
+    runs: int = typer.Option(10, "--runs", help="Louvain runs per place (seeds seed … seed+runs-1); the best "
+                             "modularity is kept."),
+    seed: int = typer.Option(0, "--seed", help="First Louvain seed."),
+    units: Optional[List[Path]] = UnitsOpt,
+    fmt: str = FormatOpt,
+    output: Optional[Path] = TablesOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Who works together: working groups of units, and who coordinates whom.
+
+    Tables: clusters (units, binding tasks, lead units, characteristic
+    words, stability), cluster_units, unit_pairs (the projection onto
+    units), coordination (lead → support, over tasks) and coordinators
+    (their centrality).
+
+    Example: taskgraph clusters seeds/ -o outputs/
+    """
+    from .analyse.clusters import cluster_tables
+
+    if weighting not in ("newman", "shared"):
+        raise UsageError(f"--weighting must be newman or shared, not {weighting!r}")
+    if runs < 1:
+        raise UsageError("--runs must be at least 1")
+    corpus, G = _analysis_graph(paths, units, fmt, quiet)
+    tables = cluster_tables(G, weighting=weighting, resolution=resolution, runs=runs, seed=seed)
+    _emit(tables, fmt, output, quiet)
+    raise typer.Exit(exit_status(corpus, False))
+
+
+@app.command(epilog=EPILOG)
+def overlap(
+    paths: Optional[List[str]] = PathsArg,
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Cosine similarity from which two tasks "
+                                              "match (default 0.15)."),
+    top_k: Optional[int] = typer.Option(None, "--top-k", help="Matches kept per task (default 5; 0 keeps all)."),
+    lead_weight: Optional[float] = LeadWeightOpt,
+    support_weight: Optional[float] = SupportWeightOpt,
+    units: Optional[List[Path]] = UnitsOpt,
+    fmt: str = FormatOpt,
+    output: Optional[Path] = TablesOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """What places share: matching tasks with their leads, functions × places, place similarity.
+
+    Tables: overlap_tasks (tasks of different places pursuing the same
+    thing; lead_match=different marks same task, different lead function),
+    overlap_functions (function × place load; common to all, unique to one)
+    and overlap_places (pairwise similarity on functions, load and text).
+
+    Example: taskgraph overlap seeds/ --format md > overlap.md
+    """
+    from .analyse.overlap import overlap_tables
+
+    corpus, G = _analysis_graph(paths, units, fmt, quiet)
+    opts = _weights(lead_weight, support_weight)
+    if threshold is not None:
+        opts["threshold"] = threshold
+    if top_k is not None:
+        opts["top_k"] = top_k or None
+    tables = overlap_tables(G, **opts)
+    _emit(tables, fmt, output, quiet)
+    raise typer.Exit(exit_status(corpus, False))
+
+
 @app.command(epilog=EPILOG)
 def report(
     paths: Optional[List[str]] = PathsArg,
