@@ -177,7 +177,7 @@ def iter_documents(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Di
             yield Diagnostic(e.source, e.reason, e.line, level="error", code="unreadable")
         except Exception as e:  # a library choking on a damaged file
             log.debug("unexpected error reading %s", path, exc_info=True)
-            reason = f"could not read the file ({type(e).__name__}: {e})"
+            reason = f"could not read the file ({type(e).__name__}: {_one_line(e)})"
             yield Diagnostic(path, reason, level="error", code="unreadable")
 
 
@@ -201,6 +201,11 @@ def _unique_names(files: list[str]) -> dict[str, str]:
                 names.update(tails)
                 break
     return names
+
+
+def _one_line(error: object) -> str:
+    """A library's message as one line (lxml's span several)."""
+    return " ".join(str(error).split())
 
 
 def read_document(source: str | os.PathLike, data: bytes | None = None, *, name: str | None = None) -> Document:
@@ -269,7 +274,7 @@ def _read_bytes(path: str, suffix: str) -> bytes:
     except FileNotFoundError:
         raise ReadError(path, "path does not exist") from None
     except OSError as e:
-        raise ReadError(path, f"cannot open the file: {e.strerror or e}") from None
+        raise ReadError(path, f"cannot open the file: {_one_line(e.strerror or e)}") from None
 
 
 def _check_size(source: str, size: int, kind: str) -> None:
@@ -658,10 +663,11 @@ def _docx_xml(source: str, data: bytes) -> bytes:
     """word/document.xml, read with a hard cap: a zip bomb is refused
     from its declared sizes before anything is inflated."""
     import zipfile
+    import zlib
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise ReadError(source, "not a valid .docx: the file is not a zip archive (or is damaged)") from None
     with archive:
         try:
@@ -680,8 +686,8 @@ def _docx_xml(source: str, data: bytes) -> bytes:
         try:
             with archive.open(info) as member:
                 xml = member.read(_MAX_XML_BYTES + 1)
-        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as e:
-            raise ReadError(source, f"damaged .docx: {e}") from None
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError) as e:
+            raise ReadError(source, f"damaged .docx: {_one_line(e)}") from None
     if len(xml) > _MAX_XML_BYTES:
         raise ReadError(source, "refused: word/document.xml is larger than its zip entry says (zip bomb?)")
     return xml
@@ -697,7 +703,7 @@ def _docx_body(source: str, xml: bytes):
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as e:
-        raise ReadError(source, f"damaged .docx: word/document.xml is not well-formed XML ({e})") from None
+        raise ReadError(source, f"damaged .docx: word/document.xml is not well-formed XML ({_one_line(e)})") from None
     if root.getroottree().docinfo.doctype:
         raise ReadError(source, refused)
     body = root.find(_W + "body")
@@ -822,7 +828,7 @@ def _read_html(source: str, data: bytes) -> tuple[list[Line], str, list[Diagnost
     try:
         root = lxml.html.document_fromstring(text)
     except Exception as e:  # lxml.etree.ParserError and friends
-        raise ReadError(source, f"cannot parse the HTML page ({e})") from None
+        raise ReadError(source, f"cannot parse the HTML page ({_one_line(e)})") from None
     _drop_chrome(root)
     container = _main_container(root)
     title = _html_title(root, container)
@@ -1102,7 +1108,7 @@ def _pdf_pages(source: str, data: bytes) -> list[str]:
     except ReadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise ReadError(source, f"damaged PDF ({e})") from None
+        raise ReadError(source, f"damaged PDF ({_one_line(e)})") from None
 
 
 def _join_wrapped(extracted: list[tuple[int, str, int]]) -> list[Line]:

@@ -420,3 +420,27 @@ def test_two_plans_with_the_same_file_name_stay_apart(tmp_path, capsys):
         assert main(["extract", str(SEEDS / seed), "-o", str(alone), "-q"]) == 0
         mine = [(r["task_id"], r["unit"], r["role"]) for r in edges if r["doc"] == f"{folder}/plan.txt"]
         assert mine == [(r["task_id"], r["unit"], r["role"]) for r in rows(alone / "assignments.csv")]
+
+
+# ------------------------------------------------- found by benchmarks/fuzz.py
+
+
+def test_docx_with_a_damaged_deflate_stream_is_one_line(tmp_path):
+    data = bytearray(docx_bytes(document_xml(["三、重点任务"] + ["1.加强科技型企业梯队培育建设。"] * 200)))
+    start = 30 + len("[Content_Types].xml") + len(b"<Types/>")  # the first entry is stored small
+    start = data.index(b"PK\x03\x04", start) + 30 + len("word/document.xml")
+    for i in range(start + 20, start + 60):
+        data[i] ^= 0x5A
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ReadError) as e:
+        read_document(path)
+    assert str(e.value).startswith(f"{path}: damaged .docx") and "\n" not in str(e.value)
+
+
+def test_docx_with_a_nul_character_in_its_xml_is_one_line(tmp_path):
+    path = tmp_path / "nul.docx"
+    path.write_bytes(docx_bytes(document_xml(["三、重点任务", "1.加强\x00建设。"])))
+    with pytest.raises(ReadError, match="not well-formed XML") as e:
+        read_document(path)
+    assert "\n" not in str(e.value)

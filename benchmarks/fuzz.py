@@ -1,0 +1,335 @@
+"""Fuzz the pipeline with mutated seeds: read → extract → normalise.
+
+Each input is a seed plan put through one to three random mutations:
+truncation, byte flips, inserted brackets and separators, dropped or
+repeated lines, NUL bytes, a splice of two seeds, traditional characters,
+full/half-width punctuation, an encoding swap (GB18030, GBK, UTF-16 with or
+without BOM, Big5), a random HTML page around it (navigation, scripts,
+tables, a declared charset that may lie), or a random .docx around it
+(python-docx, or a hand-made zip that may be damaged).
+
+A file the reader refuses (``ReadError``: one clear line for the user) is a
+good outcome. Any other exception, in any stage, is a bug: the input and
+its traceback are saved for reproduction. Inputs that take long are
+reported too.
+
+    python benchmarks/fuzz.py --seconds 50 --seed 1
+    python benchmarks/fuzz.py --replay /tmp/taskgraph-fuzz-xxxx/0001.docx
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from taskgraph.corpus import extract_documents  # noqa: E402
+from taskgraph.errors import ReadError  # noqa: E402
+from taskgraph.normalise import Gazetteer  # noqa: E402
+from taskgraph.read import read_document  # noqa: E402
+
+BRACKETS = "（）()〔〕【】[]<>《》{}"
+SEPARATORS = "、，,；;：: \t|\n"
+NOISE = ["责任单位：", "牵头单位:", "配合单位：", "牵头", "配合", "负责", "、、", "（", "）", "〕", "【",
+         "1.", "(一)", "一、", "附件1", "\u3000", "\ufeff", "\u200b", "锟斤拷", "\ufffd", "??", "等",
+         "列第一位的为牵头单位", "完成时限：2022年底", "分管领导：张某", "各县(市、区)政府"]
+
+
+# ------------------------------------------------------------------ mutations
+
+
+def truncate(rng: random.Random, data: bytes) -> bytes:
+    return data[: rng.randrange(len(data) + 1)]
+
+
+def flip_bytes(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 40)):
+        if out:
+            out[rng.randrange(len(out))] = rng.randrange(256)
+    return bytes(out)
+
+
+def insert_noise(rng: random.Random, data: bytes) -> bytes:
+    text = data.decode("utf-8", errors="replace")
+    for _ in range(rng.randint(1, 60)):
+        i = rng.randrange(len(text) + 1)
+        piece = rng.choice([rng.choice(BRACKETS), rng.choice(SEPARATORS), rng.choice(NOISE)])
+        text = text[:i] + piece + text[i:]
+    return text.encode("utf-8")
+
+
+def shuffle_lines(rng: random.Random, data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    for _ in range(rng.randint(1, 20)):
+        if not lines:
+            break
+        i = rng.randrange(len(lines))
+        op = rng.random()
+        if op < 0.4:
+            del lines[i]
+        elif op < 0.8:
+            lines.insert(rng.randrange(len(lines) + 1), lines[i])
+        else:
+            j = rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+    return b"\n".join(lines)
+
+
+def nul_bytes(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 30)):
+        out.insert(rng.randrange(len(out) + 1), 0)
+    return bytes(out)
+
+
+def traditional(rng: random.Random, data: bytes) -> bytes:
+    import opencc
+
+    text = data.decode("utf-8", errors="replace")
+    return opencc.OpenCC("s2t").convert(text).encode("utf-8")
+
+
+def widths(rng: random.Random, data: bytes) -> bytes:
+    pairs = [("（", "("), ("）", ")"), ("：", ":"), ("，", ","), ("；", ";"), ("、", ","), ("。", ".")]
+    text = data.decode("utf-8", errors="replace")
+    for full, half in rng.sample(pairs, rng.randint(1, len(pairs))):
+        text = text.replace(full, half) if rng.random() < 0.5 else text.replace(half, full)
+    return text.encode("utf-8")
+
+
+def long_line(rng: random.Random, data: bytes) -> bytes:
+    piece = rng.choice(NOISE + list(BRACKETS)).encode("utf-8")
+    return data + b"\n" + piece * rng.randint(100, 5000)
+
+
+MUTATIONS = [truncate, flip_bytes, insert_noise, shuffle_lines, nul_bytes, traditional, widths, long_line]
+
+
+def encode(rng: random.Random, data: bytes) -> tuple[bytes, str]:
+    """The text in another encoding (characters it lacks replaced)."""
+    text = data.decode("utf-8", errors="replace")
+    encoding = rng.choice(["gb18030", "gbk", "gb2312", "big5", "utf-16", "utf-16-le", "utf-16-be",
+                           "utf-8-sig", "utf-32"])
+    if encoding == "big5" and rng.random() < 0.7:
+        import opencc
+
+        text = opencc.OpenCC("s2t").convert(text)
+    return text.encode(encoding, errors="replace"), encoding
+
+
+def wrap_html(rng: random.Random, data: bytes) -> bytes:
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    charset = rng.choice(["utf-8", "gb2312", "gbk", "big5", "latin-1", "x-unknown", None])
+    parts = ["<!DOCTYPE html>" if rng.random() < 0.7 else "", "<html><head>"]
+    if charset:
+        parts.append(f'<meta charset="{charset}">')
+    parts.append(f"<title>{escape(lines[0] if lines else '')}_某市人民政府</title>")
+    if rng.random() < 0.5:
+        parts.append("<script>var nav = '网站首页 <p>不是正文</p>';</script><style>p{}</style>")
+    parts.append("</head><body>")
+    if rng.random() < 0.6:
+        parts.append("<div class='nav'><a>网站首页</a> | <a>政务公开</a></div><nav><ul><li>本市动态</li></ul></nav>")
+    container = rng.choice(["<div class='article-content'>", "<article>", "<td>", "<div>", ""])
+    parts.append(container)
+    in_table = False
+    for line in lines:
+        r = rng.random()
+        if "|" in line or r < 0.05:
+            if not in_table:
+                parts.append("<table border=1>")
+                in_table = True
+            cells = line.split("|") if "|" in line else line.split("，")
+            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+            continue
+        if in_table:
+            parts.append("</table>")
+            in_table = False
+        if r < 0.7:
+            parts.append(f"<p>{escape(line)}</p>")
+        elif r < 0.9:
+            parts.append(f"{escape(line)}<br>")
+        else:
+            parts.append(f"<p><span>{escape(line[: len(line) // 2])}</span><b>{escape(line[len(line) // 2:])}</b>")
+    if rng.random() < 0.3:
+        parts.append("<p>亚洲AV在线 无码 一区二区</p>")
+    if rng.random() < 0.8:
+        parts.append("</div></body></html>")
+    page = "\n".join(parts)
+    codec = charset if charset in ("utf-8", "gb2312", "gbk", "big5") and rng.random() < 0.8 else "utf-8"
+    return page.encode(codec, errors="replace")
+
+
+def wrap_docx(rng: random.Random, data: bytes) -> bytes:
+    text = data.decode("utf-8", errors="replace")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if rng.random() < 0.5:
+        import docx
+
+        document = docx.Document()
+        table = None
+        for line in lines:
+            clean = "".join(c for c in line if c in "\t\n" or ord(c) >= 32 and c not in "\ufffe\uffff")
+            if "|" in clean or rng.random() < 0.03:
+                cells = clean.split("|") if "|" in clean else [clean]
+                if table is None or len(table.columns) != len(cells):
+                    table = document.add_table(rows=0, cols=len(cells))
+                row = table.add_row().cells
+                for cell, value in zip(row, cells):
+                    cell.text = value
+            else:
+                table = None
+                document.add_paragraph(clean)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        out = buffer.getvalue()
+    else:
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        body = "".join(f"<w:p><w:r><w:t>{escape(line)}</w:t></w:r></w:p>" for line in lines)
+        if rng.random() < 0.2:
+            body = body[: rng.randrange(len(body) + 1)]  # not well-formed
+        xml = f'<?xml version="1.0"?><w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>'
+        if rng.random() < 0.1:
+            xml = xml.replace('<?xml version="1.0"?>', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]>')
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", rng.choice([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])) as archive:
+            archive.writestr("word/document.xml", xml.encode("utf-8", errors="replace"))
+        out = buffer.getvalue()
+    if rng.random() < 0.3:
+        out = rng.choice([truncate, flip_bytes])(rng, out)  # a damaged archive
+    return out
+
+
+def make_input(rng: random.Random, seeds: list[bytes]) -> tuple[bytes, str, list[str]]:
+    """One mutated input: its bytes, its file suffix and the steps taken."""
+    data = rng.choice(seeds)
+    steps = []
+    if rng.random() < 0.1:  # a splice of two seeds
+        other = rng.choice(seeds)
+        data = data[: rng.randrange(len(data) + 1)] + other[rng.randrange(len(other) + 1):]
+        steps.append("splice")
+    for mutation in rng.sample(MUTATIONS, rng.randint(0, 3)):
+        if mutation in (truncate, flip_bytes) and rng.random() < 0.5:
+            continue  # keep most inputs mostly whole, so extraction is exercised too
+        data = mutation(rng, data)
+        steps.append(mutation.__name__)
+    wrapper = rng.random()
+    suffix = ".txt"
+    if wrapper < 0.25:
+        data = wrap_html(rng, data)
+        suffix = rng.choice([".html", ".htm", ".txt"])
+        steps.append("html")
+    elif wrapper < 0.4:
+        data = wrap_docx(rng, data)
+        suffix = ".docx"
+        steps.append("docx")
+    elif wrapper < 0.6:
+        data, encoding = encode(rng, data)
+        steps.append(encoding)
+    if rng.random() < 0.1:
+        data = flip_bytes(rng, data)
+        steps.append("flip_bytes")
+    return data, suffix, steps
+
+
+# ------------------------------------------------------------------ running
+
+
+def run_one(data: bytes, suffix: str, gazetteer: Gazetteer) -> str:
+    """read → extract → normalise → tables; ``refused`` or ``extracted``.
+    Any exception but ReadError propagates."""
+    try:
+        doc = read_document(f"fuzz{suffix}", data)
+    except ReadError as e:
+        assert "\n" not in str(e), "a read error is one line"
+        return "refused"
+    corpus = extract_documents([doc], gazetteer)
+    corpus.records()
+    return "extracted"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=50, help="time budget (default 50)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seeds-dir", type=Path, default=ROOT / "seeds", help="plans to mutate")
+    parser.add_argument("--out", type=Path, help="folder for failing inputs (default: a new temp folder)")
+    parser.add_argument("--slow", type=float, default=5.0, help="report inputs taking longer (seconds)")
+    parser.add_argument("--replay", type=Path, nargs="+", help="run these saved inputs and show tracebacks")
+    args = parser.parse_args(argv)
+
+    gazetteer = Gazetteer.load()
+    if args.replay:
+        for path in args.replay:
+            print(path, run_one(path.read_bytes(), path.suffix, gazetteer))
+        return 0
+
+    seeds = [p.read_bytes() for p in sorted(args.seeds_dir.iterdir()) if p.is_file()]
+    rng = random.Random(args.seed)
+    out = args.out or Path(tempfile.mkdtemp(prefix="taskgraph-fuzz-"))
+    counts = {"refused": 0, "extracted": 0}
+    failures: list[Path] = []
+    slow: list[tuple[float, Path]] = []
+    tried = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < args.seconds:
+        data, suffix, steps = make_input(rng, seeds)
+        tried += 1
+        t0 = time.perf_counter()
+        try:
+            counts[run_one(data, suffix, gazetteer)] += 1
+        except Exception:
+            out.mkdir(parents=True, exist_ok=True)
+            path = out / f"{tried:04d}{suffix}"
+            path.write_bytes(data)
+            path.with_suffix(path.suffix + ".traceback.txt").write_text(
+                f"steps: {' '.join(steps)}\n\n{traceback.format_exc()}", encoding="utf-8")
+            failures.append(path)
+            print(f"exception on input {tried} ({' '.join(steps)}): saved {path}", file=sys.stderr)
+        elapsed = time.perf_counter() - t0
+        if elapsed > args.slow:
+            out.mkdir(parents=True, exist_ok=True)
+            path = out / f"slow-{tried:04d}{suffix}"
+            path.write_bytes(data)
+            slow.append((elapsed, path))
+    seconds = time.perf_counter() - started
+
+    print(f"inputs tried:        {tried}")
+    print(f"  refused (one line): {counts['refused']}")
+    print(f"  extracted:          {counts['extracted']}")
+    print(f"uncaught exceptions: {len(failures)}")
+    print(f"slower than {args.slow:g} s:    {len(slow)}" + "".join(f"\n  {t:.1f} s {p}" for t, p in slow))
+    print(f"seconds:             {seconds:.1f}")
+    print(f"seed:                {args.seed}")
+    print(f"machine:             {machine()}")
+    if failures or slow:
+        print(f"failing inputs in:   {out}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
