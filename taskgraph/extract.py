@@ -331,7 +331,8 @@ def find_annotations(s: str, unit_like: Callable[[str], bool] = _default_unit_li
             end, unbalanced = _close_of(s, b)
             content = s[b + 1 : end - (0 if unbalanced else 1)]
             spans.append(Span(b, end, content.strip(), unbalanced))
-        elif b < 0 or s[b] in "\n。;;!?!?)〕】]" or (kind in _UNIT_LABEL_KINDS and s[b] in ",,"):
+        elif m.group("a") or b < 0 or s[b] in "\n。;;!?!?)〕】]" or (kind in _UNIT_LABEL_KINDS and s[b] in ",,"):
+            # a label line, or a bracketed label (【责任单位】甲、乙) wherever it stands
             end = s.find("\n", m.end())
             end = len(s) if end < 0 else end
             spans.append(Span(m.start(), end, s[m.start():end].strip()))
@@ -346,8 +347,8 @@ def find_annotations(s: str, unit_like: Callable[[str], bool] = _default_unit_li
         after = s[e:].split("\n", 1)[0].strip(" 。.;;,,")
         before = s[b - 1] if b > 0 else "\n"
         if ann.has_verb:
-            if b > 0 and after and s[e:e + 1] not in "。;;,,\n":
-                continue  # mid-sentence; at the very start of the item it heads the item
+            if before != "\n" and after and s[e:e + 1] not in "。;;,,\n":
+                continue  # mid-sentence; at the start of the item or a line it heads the text
         elif not (before in "。;;!?\n" and not after):
             continue  # a bare list without a verb only at the end of a sentence
         spans.append(Span(b, e, content.strip()))
