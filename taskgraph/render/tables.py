@@ -445,12 +445,7 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -
     for row in rows:
         r = ws.max_row + 1
         if isinstance(row, GroupRow):
-            ws.cell(r, 1, row.heading)
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
-            fill = s["fill"](_GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
-            for c in range(1, n + 1):
-                cell = ws.cell(r, c)
-                cell.font, cell.fill, cell.border, cell.alignment = s["bold"], fill, s["border"], s["wrap"]
+            _xl_group_row(ws, r, row, n, s)
             continue
         cells = _task_cells(row, full_text)
         for c, value in enumerate(cells, start=1):
@@ -469,6 +464,16 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -
     ws.auto_filter.ref = f"A2:{get_column_letter(n)}{max(ws.max_row, 2)}"
     _print_setup(ws, 2)
     return atomic_write(path, _xlsx_bytes(wb))
+
+
+def _xl_group_row(ws, r: int, row: "GroupRow", n: int, s: dict) -> None:
+    """A section heading merged across the row, shaded by its depth."""
+    ws.cell(r, 1, row.heading)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
+    fill = s["fill"](_GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
+    for c in range(1, n + 1):
+        cell = ws.cell(r, c)
+        cell.font, cell.fill, cell.border, cell.alignment = s["bold"], fill, s["border"], s["wrap"]
 
 
 def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
@@ -495,11 +500,7 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
     for row in matrix.rows:
         r = ws.max_row + 1
         if isinstance(row, GroupRow):
-            ws.cell(r, 1, row.heading)
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
-            fill = s["fill"](_GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
-            for c in range(1, n + 1):
-                ws.cell(r, c).font, ws.cell(r, c).fill, ws.cell(r, c).border = s["bold"], fill, s["border"]
+            _xl_group_row(ws, r, row, n, s)
             continue
         values = [row.number, row.title, *row.marks, row.n_lead, row.n_support, row.n_lead + row.n_support]
         titles.append(row.title)
