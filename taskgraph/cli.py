@@ -135,7 +135,8 @@ def extract(
     check_output_folder(output)
     corpus = run_pipeline(paths, units, quiet)
     report_diagnostics(corpus, quiet)
-    written = write_outputs(corpus, output, lambda: write_extract(corpus, output), quiet) if corpus.plans else []
+    written = (write_outputs(corpus, output, lambda: write_extract(corpus, output), quiet, "extract")
+               if corpus.plans else [])
     if not quiet:
         _print_summary(corpus, output, written)
     raise typer.Exit(exit_status(corpus, strict))
@@ -147,7 +148,7 @@ def check_output_folder(output: Path) -> None:
         raise UsageError(f"--output {output} is a file, not a folder")
 
 
-def write_outputs(corpus, output: Path, write, quiet: bool) -> list[Path]:
+def write_outputs(corpus, output: Path, write, quiet: bool, command: str | None = None) -> list[Path]:
     """Run ``write()`` (which writes into ``output`` and returns the paths it
     wrote) with the inputs protected, then record the files in the folder's
     manifest, remove stale files of an earlier run and note the user's own
@@ -157,7 +158,7 @@ def write_outputs(corpus, output: Path, write, quiet: bool) -> list[Path]:
     try:
         with protect_inputs(input_paths(corpus)):
             written = write()
-        outputs = finish_outputs(output, written)
+        outputs = finish_outputs(output, written, command)
     except OSError as e:
         where = e.filename or output
         raise TaskgraphError(f"{where}: cannot write the results: {e.strerror or e}") from None
@@ -388,13 +389,15 @@ def report(
     """
     from .render.report import write_report
 
+    check_output_folder(output)
     corpus = run_pipeline(paths, units, quiet)
     report_diagnostics(corpus, quiet)
     if not corpus.plans:
         raise typer.Exit(2)
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
-        written = write_report(corpus, output, font=font, workers=jobs)
+        written = write_outputs(corpus, output, lambda: write_report(corpus, output, font=font, workers=jobs),
+                                quiet, "report")
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Column
@@ -410,7 +413,8 @@ def report(
                 bar.update(task, description=description, completed=done, total=total)
                 bar.refresh()
 
-            written = write_report(corpus, output, progress=progress, font=font, workers=jobs)
+            written = write_outputs(corpus, output, lambda: write_report(
+                corpus, output, progress=progress, font=font, workers=jobs), quiet, "report")
     if not quiet:
         _console().print(f"wrote {len(written)} files to {output}/; open {output / 'index.html'}")
     raise typer.Exit(exit_status(corpus, strict))

@@ -231,7 +231,16 @@ def read_manifest(out_dir: str | Path) -> dict[str, str]:
             if _safe_relative(name) is not None and isinstance(digest, str)}
 
 
-def finish_outputs(out_dir: str | Path, written: Iterable[str | Path]) -> Outputs:
+def _read_writers(out_dir: Path) -> dict[str, str]:
+    """Which command wrote each file of the manifest (``by``), where recorded."""
+    try:
+        by = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("by", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {k: v for k, v in by.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(by, dict) else {}
+
+
+def finish_outputs(out_dir: str | Path, written: Iterable[str | Path], command: str | None = None) -> Outputs:
     """Record the files a run wrote into ``out_dir`` and clear out stale ones.
 
     Call it once, after every file of the run is written (not after a
@@ -244,6 +253,10 @@ def finish_outputs(out_dir: str | Path, written: Iterable[str | Path]) -> Output
       removed if its content is still what taskgraph wrote (then empty
       folders it leaves are removed too), else kept and reported.
     * Files no manifest lists are never touched; they are reported.
+
+    With ``command`` (``"extract"``, ``"report"``…) only the files that same
+    command wrote before count as stale: ``taskgraph extract`` into a folder
+    holding a report leaves the report's figures alone, and they stay listed.
 
     Returns an :class:`Outputs`; ``.notes()`` words it for the user.
     """
@@ -258,24 +271,33 @@ def finish_outputs(out_dir: str | Path, written: Iterable[str | Path]) -> Output
             raise ValueError(f"{path} is not inside the output folder {folder}") from None
         files[rel.as_posix()] = _sha256(path)
     old = read_manifest(folder)
+    old_by = _read_writers(folder)
+    by = dict.fromkeys(files, command) if command else {}
     result = Outputs(folder, sorted(files))
+    kept: dict[str, str] = {}
     for name in sorted(set(old) - set(files)):
         path = folder / name
         if not path.is_file() or path.is_symlink() or root not in path.resolve().parents:
             continue  # gone already, or replaced by something taskgraph never writes (a link)
+        if command and old_by.get(name, command) != command:
+            kept[name] = old[name]  # another command's output: not stale, still ours
+            by[name] = old_by[name]
+            continue
         if _sha256(path) != old[name]:
             result.changed.append(name)
             continue
         path.unlink()
         result.removed.append(name)
         _remove_empty_parents(path.parent, folder)
-    manifest = {"format": 1, "tool": "taskgraph", "files": dict(sorted(files.items()))}
+    manifest: dict = {"format": 1, "tool": "taskgraph", "files": dict(sorted({**files, **kept}.items()))}
+    if by:
+        manifest["by"] = dict(sorted(by.items()))
     atomic_write(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             rel = (Path(dirpath) / name).relative_to(folder).as_posix()
-            if not name.startswith(".") and rel not in files and rel not in result.changed:
+            if not name.startswith(".") and rel not in files and rel not in kept and rel not in result.changed:
                 result.foreign.append(rel)
     result.foreign.sort()
     return result

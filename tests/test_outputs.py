@@ -311,3 +311,34 @@ def test_a_stale_entry_reached_through_a_link_is_not_removed(tmp_path):
     result = finish_outputs(out, write(out, "tasks.csv"))
     assert result.removed == []
     assert (elsewhere / "a.csv").exists()
+
+
+def test_extract_leaves_a_report_in_the_same_folder_alone(tmp_path):
+    from taskgraph.cli import main
+
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "001_8932685789ee55e5.txt"
+    out = tmp_path / "out"
+    assert main(["report", str(seed), "-o", str(out), "-q", "-j", "1"]) == 0
+    report_files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert "index.html" in report_files
+    assert main(["extract", str(seed), "-o", str(out), "-q"]) == 0
+    after = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert after == report_files  # nothing of the report removed as stale
+    assert set(read_manifest(out)) | {MANIFEST} == report_files
+    # a report run later still clears what an earlier report wrote and this one does not
+    (out / "figures" / "old-figure.png").write_bytes(b"x")
+    assert main(["report", str(seed), "-o", str(out), "-q", "-j", "1"]) == 0
+    assert (out / "figures" / "old-figure.png").exists()  # not ours: never touched
+
+
+def test_a_report_on_fewer_plans_removes_the_tables_of_the_plan_dropped(tmp_path):
+    from taskgraph.cli import main
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    a, b = seeds / "001_8932685789ee55e5.txt", seeds / "003_95574dca455f0a31.txt"
+    out = tmp_path / "out"
+    assert main(["report", str(a), str(b), "-o", str(out), "-q", "-j", "1"]) == 0
+    assert (out / "tables" / "003_95574dca455f0a31-分工表.xlsx").exists()
+    assert main(["report", str(a), "-o", str(out), "-q", "-j", "1"]) == 0
+    assert not (out / "tables" / "003_95574dca455f0a31-分工表.xlsx").exists()
+    assert (out / "tables" / "001_8932685789ee55e5-分工表.xlsx").exists()
