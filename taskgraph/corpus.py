@@ -173,7 +173,14 @@ def extract_documents(documents: Iterable, gazetteer: "Gazetteer",
             corpus.diagnostics.append(item)
             corpus.unreadable += 1
             continue
-        plan = extract_plan(item, gazetteer.is_unit_like)
+        try:
+            plan = extract_plan(item, gazetteer.is_unit_like)
+        except Exception as e:  # a bug must cost one document, not the run
+            corpus.diagnostics.append(Diagnostic(
+                item.source, f"could not be extracted ({type(e).__name__}: {e}); please report this file",
+                None, "error", "internal"))
+            corpus.unreadable += 1
+            continue
         info = plan.info
         for a in plan.assignments:
             key = (a.doc, a.unit)

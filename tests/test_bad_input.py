@@ -444,3 +444,24 @@ def test_docx_with_a_nul_character_in_its_xml_is_one_line(tmp_path):
     with pytest.raises(ReadError, match="not well-formed XML") as e:
         read_document(path)
     assert "\n" not in str(e.value)
+
+
+def test_an_extractor_bug_costs_one_document_not_the_run(tmp_path, monkeypatch, capsys):
+    import taskgraph.extract as extract
+    from taskgraph.cli import main
+
+    real = extract.extract_plan
+
+    def flaky(doc, unit_like=None):
+        if doc.name == "bad.txt":
+            raise RuntimeError("boom")
+        return real(doc, unit_like)
+
+    monkeypatch.setattr(extract, "extract_plan", flaky)
+    (tmp_path / "bad.txt").write_text("三、重点任务\n1.建设平台。(责任单位:市科技局)", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("三、重点任务\n1.建设平台。(责任单位:市财政局)", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path / "bad.txt"), str(tmp_path / "good.txt"), "-o", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "bad.txt" in err and "RuntimeError: boom" in err and "Traceback" not in err
+    assert "市财政局" in (out / "assignments.csv").read_text(encoding="utf-8-sig")
