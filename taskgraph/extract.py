@@ -578,8 +578,9 @@ def _table_tasks(b: _Builder, path: tuple[str, ...], section: tuple[str, ...], r
         filled = [c for c in cells if c.strip()]
         if not filled:
             continue
-        if len(set(filled)) == 1 and (len(filled) < len(cells) or len(cells) > 2):
-            # a group row: one text across the row (merged) or alone
+        first = cells[0].strip()
+        if len(set(filled)) == 1 and first == filled[0] and not re.fullmatch(r"\d{1,4}", first):
+            # a group row: one heading in the first cell, merged across or alone
             m = match_marker(filled[0])
             group = (filled[0],)
             group_path = (m[1],) if m else ()
