@@ -31,6 +31,8 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # An annex starts on a line of its own: 附件 / 附件1 / 附件 2: / 附件一 (a title may follow).
 _ANNEX = re.compile(rf"^附件\s*(\d{{1,2}}|[{_CN}]{{1,3}})?\s*(?:[::]\s*)?(.*)$")
+# the first character of every marker above (a quick "no" for most lines)
+_MARKER_START = re.compile(rf"[第{_CN}(〔\d{_CIRCLED}附]")
 PLAN_WORDS = "行动计划|行动方案|实施方案|工作方案|实施意见|实施细则|工作要点|三年计划|规划|方案|计划|意见|措施|办法"
 
 
@@ -46,6 +48,8 @@ def match_marker(text: str) -> tuple[str, str, str] | None:
     >>> match_marker("附件1")
     ('annex', '附件1', '')
     """
+    if not _MARKER_START.match(text):
+        return None  # most lines: no marker can start with their first character
     m = _ANNEX.match(text)
     if m and _is_annex_start(m):
         number = m.group(1) or ""

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalise_text", "normalise_line", "to_simplified", "CIRCLED"]
+__all__ = ["normalise_text", "normalise_line", "fold_spaces", "to_simplified", "CIRCLED"]
 
 # ①..⑳ and ㉑..㊿: item markers that NFKC would turn into plain digits.
 CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
@@ -27,6 +27,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a]+")
 # dashes that stand for the same thing in periods such as 2021—2024
 _PUNCT = str.maketrans({"\u2014": "—", "\u2015": "—", "\u2500": "—", "\ufe58": "—"})
+# str.translate looks up every character in the table, slow on Chinese text:
+# a regex finds first whether there is anything to translate at all
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_HAS_PUNCT = re.compile("[\u2015\u2500\ufe58]")  # U+2014 maps to itself
 
 
 @lru_cache(maxsize=1)
@@ -66,11 +70,20 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("（責任單位：市科技局，各縣（市）區政府）①")
     '(责任单位:市科技局,各县(市)区政府)①'
     """
-    text = text.translate(_INVISIBLE)
-    text = _nfkc(text).translate(_PUNCT)
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    text = _nfkc(text)
+    if _HAS_PUNCT.search(text):
+        text = text.translate(_PUNCT)
     return to_simplified(text)
 
 
 def normalise_line(line: str) -> str:
     """Normalise one line and fold its runs of white space to one space."""
-    return _SPACES.sub(" ", normalise_text(line)).strip()
+    return fold_spaces(normalise_text(line))
+
+
+def fold_spaces(text: str) -> str:
+    """Fold runs of white space to one space and trim: the last step of
+    :func:`normalise_line`, for text that went through :func:`normalise_text`."""
+    return _SPACES.sub(" ", text).strip()
