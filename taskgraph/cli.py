@@ -55,6 +55,9 @@ OutOpt = typer.Option(Path("outputs"), "--output", "-o", help="Folder to write i
 UnitsOpt = typer.Option(None, "--units", help="Extra unit-name file(s) (TOML, like taskgraph/data/units.toml).")
 StrictOpt = typer.Option(False, "--strict", help="Treat warnings as failures (exit 1), for scripts.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
+JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Processes reading and extracting plans (default: one "
+                       "per CPU when there are enough plans to gain from it; 1 reads them one after the other). "
+                       "The output is the same whatever the number.")
 
 
 def _console(stderr: bool = False):
@@ -74,19 +77,36 @@ def _paths(paths: Optional[List[str]]) -> list[str]:
     return found
 
 
-def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet: bool):
-    """Read and extract with a progress line on the terminal."""
-    from .corpus import extract_documents
-    from .normalise import Gazetteer
-    from .read import iter_documents
+def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet: bool,
+                 jobs: Optional[int] = None):
+    """Read and extract (in ``jobs`` processes, see :func:`taskgraph.corpus.load`)
+    with a progress line on the terminal."""
+    import time
 
-    gazetteer = Gazetteer.load(units or ())
+    from .corpus import load
+
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
-        return extract_documents(iter_documents(_paths(paths)), gazetteer)
-    with err.status("reading plans…") as status:
-        return extract_documents(iter_documents(_paths(paths)), gazetteer,
-                                 progress=lambda name: status.update(f"read {name}"))
+        return load(_paths(paths), units or (), jobs=jobs)
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    # no refresh thread (auto_refresh=False): plans may be read in forked
+    # processes, which a second thread would make unsafe; refreshed at most
+    # ten times a second, so that printing does not slow a large corpus down
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, auto_refresh=False,
+                  transient=True) as bar:
+        task = bar.add_task("reading plans…", total=None)
+        shown = [0.0, 0]
+
+        def progress(name: str) -> None:
+            shown[1] += 1
+            now = time.monotonic()
+            if now - shown[0] >= 0.1:
+                bar.update(task, description=f"read {shown[1]} plans: {name}")
+                bar.refresh()
+                shown[0] = now
+
+        return load(_paths(paths), units or (), jobs=jobs, progress=progress)
 
 
 def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
@@ -122,6 +142,7 @@ def extract(
     units: Optional[List[Path]] = UnitsOpt,
     strict: bool = StrictOpt,
     quiet: bool = QuietOpt,
+    jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Extract tasks and lead/support assignments.
 
@@ -133,7 +154,7 @@ def extract(
     from .export import write_extract
 
     check_output_folder(output)
-    corpus = run_pipeline(paths, units, quiet)
+    corpus = run_pipeline(paths, units, quiet, jobs)
     report_diagnostics(corpus, quiet)
     written = (write_outputs(corpus, output, lambda: write_extract(corpus, output), quiet, "extract")
                if corpus.plans else [])
@@ -374,8 +395,9 @@ def report(
     font: Optional[str] = typer.Option(None, "--font", help="Font for the figures: a .ttf/.otf/.ttc file or an "
                                        "installed family. Default: $TASKGRAPH_FONT, else the bundled Noto Sans "
                                        "CJK SC."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes drawing figures (default: one per "
-                                       "CPU; 1 draws them one after the other)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes reading plans and drawing "
+                                       "figures (default: one per CPU, for plans when there are enough of them; "
+                                       "1 does everything one after the other)."),
     strict: bool = StrictOpt,
     quiet: bool = QuietOpt,
 ) -> None:
@@ -390,7 +412,7 @@ def report(
     from .render.report import write_report
 
     check_output_folder(output)
-    corpus = run_pipeline(paths, units, quiet)
+    corpus = run_pipeline(paths, units, quiet, jobs)
     report_diagnostics(corpus, quiet)
     if not corpus.plans:
         raise typer.Exit(2)

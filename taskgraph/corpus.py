@@ -8,18 +8,20 @@ DataFrames (``corpus.tasks``, ``corpus.assignments``, ``corpus.units``,
 """
 from __future__ import annotations
 
+import itertools
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from .model import Diagnostic, Plan, Unit
+from .model import Diagnostic, Document, Plan, Unit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .normalise import Gazetteer
 
-__all__ = ["Corpus", "load", "default_inputs", "extract_documents"]
+__all__ = ["Corpus", "load", "default_inputs", "extract_documents", "extract_document", "worker_count"]
 
 TASK_COLUMNS = ["doc", "place", "task_id", "path", "title", "text", "deadline", "n_lead", "n_support",
                 "status", "kind", "line", "section", "annotation"]
@@ -165,51 +167,143 @@ def extract_documents(documents: Iterable, gazetteer: "Gazetteer",
                       progress: Callable[[str], None] | None = None) -> Corpus:
     """Run parse → extract → normalise over documents already read
     (``Document`` objects, or ``Diagnostic`` for files that failed)."""
-    from .extract import extract_plan
-
     corpus = Corpus()
     for item in documents:
-        if isinstance(item, Diagnostic):
-            corpus.diagnostics.append(item)
-            corpus.unreadable += 1
-            continue
-        try:
-            plan = extract_plan(item, gazetteer.is_unit_like)
-        except Exception as e:  # a bug must cost one document, not the run
-            corpus.diagnostics.append(Diagnostic(
-                item.source, f"could not be extracted ({type(e).__name__}: {e}); please report this file",
-                None, "error", "internal"))
-            corpus.unreadable += 1
-            continue
-        info = plan.info
-        for a in plan.assignments:
-            key = (a.doc, a.unit)
-            if key not in corpus.units:
-                corpus.units[key] = gazetteer.resolve(a.unit, info.place, info.level)
-        corpus.plans.append(plan)
-        corpus.diagnostics.extend(plan.diagnostics)
-        if progress:
-            progress(item.name)
+        _add(corpus, extract_document(item, gazetteer), progress)
     return corpus
 
 
-def load(paths: Sequence[str | Path] | str | Path | None = None,
-         units: Sequence[str | Path] = ()) -> Corpus:
+def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
+                     ) -> Diagnostic | tuple[Plan, dict[tuple[str, str], Unit]]:
+    """parse → extract → normalise of one document: its plan and the
+    :class:`Unit` of every name it assigns, keyed like :attr:`Corpus.units`;
+    or, for a file that could not be read or extracted, an error
+    :class:`Diagnostic`. Needs nothing but its arguments, so it runs as well
+    in a worker process (see :func:`load`) or on a cluster."""
+    from .extract import extract_plan
+
+    if isinstance(document, Diagnostic):
+        return document
+    try:
+        plan = extract_plan(document, gazetteer.is_unit_like)
+    except Exception as e:  # a bug must cost one document, not the run
+        return Diagnostic(
+            document.source, f"could not be extracted ({type(e).__name__}: {e}); please report this file",
+            None, "error", "internal")
+    info = plan.info
+    units: dict[tuple[str, str], Unit] = {}
+    for a in plan.assignments:
+        key = (a.doc, a.unit)
+        if key not in units:
+            units[key] = gazetteer.resolve(a.unit, info.place, info.level)
+    return plan, units
+
+
+def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Callable[[str], None] | None) -> None:
+    if isinstance(result, Diagnostic):
+        corpus.diagnostics.append(result)
+        corpus.unreadable += 1
+        return
+    plan, units = result
+    for key, unit in units.items():
+        corpus.units.setdefault(key, unit)
+    corpus.plans.append(plan)
+    corpus.diagnostics.extend(plan.diagnostics)
+    if progress:
+        progress(plan.info.doc)
+
+
+def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence[str | Path] = (), *,
+         jobs: int | None = 1, progress: Callable[[str], None] | None = None) -> Corpus:
     """Read plans and extract their tasks, assignments and units.
 
     :param paths: files, folders, globs or ``-``; default the bundled seeds.
     :param units: extra unit-name files (same format as the bundled
         ``taskgraph/data/units.toml``) that add to or override the gazetteer.
+    :param jobs: processes reading and extracting plans (default 1: here,
+        one after the other). ``None`` picks one per CPU when there are
+        enough plans to pay for starting them (:func:`worker_count`).
+        Plans are handed out in chunks and come back in input order, so the
+        corpus is the same whatever ``jobs`` is.
+    :param progress: called with each plan's name once it is extracted.
 
     >>> corpus = load()                                   # doctest: +SKIP
     >>> corpus.assignments.groupby("role").size()         # doctest: +SKIP
     """
     from .normalise import Gazetteer
-    from .read import iter_documents
+    from .read import MAX_FILE_BYTES, plan_sources, read_or_diagnose
 
     if paths is None:
         paths = default_inputs()
     elif isinstance(paths, (str, Path)):
         paths = [paths]
-    gazetteer = Gazetteer.load(units)
-    return extract_documents(iter_documents([str(p) for p in paths]), gazetteer)
+    unit_files = tuple(str(u) for u in units)
+    gazetteer = Gazetteer.load(unit_files)  # here too: a bad unit file is one error, before any work
+    sources, diagnostics = plan_sources([str(p) for p in paths])
+    n = worker_count(jobs, len(sources))
+    if n == 1:
+        documents = (read_or_diagnose(path, name) for path, name in sources)
+        return extract_documents(itertools.chain(diagnostics, documents), gazetteer, progress)
+
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    corpus = Corpus()
+    for d in diagnostics:
+        _add(corpus, d, progress)
+    # standard input is read here (as read_document would); every file is read by a worker
+    items = [(path, name, sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == "-" else None)
+             for path, name in sources]
+    chunk = max(1, min(CHUNK, len(items) // (4 * n)))
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(_start_method()),
+                             initializer=_start_worker, initargs=(unit_files,)) as pool:
+        for result in pool.map(_extract_in_worker, items, chunksize=chunk):
+            _add(corpus, result, progress)
+    return corpus
+
+
+#: Plans a worker takes at a time (fewer when there are few plans per worker).
+CHUNK = 32
+#: With ``jobs=None``, plans per extra process below which one process is faster.
+PLANS_PER_WORKER = 50
+
+
+def worker_count(jobs: int | None, n_plans: int) -> int:
+    """Processes :func:`load` uses for ``n_plans`` plans: ``jobs`` (never
+    more than there are plans), or with ``None`` one per CPU (at most 8),
+    but only as many as have :data:`PLANS_PER_WORKER` plans each (starting a
+    process and its gazetteer costs about as much as extracting 50 plans)."""
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 8, n_plans // PLANS_PER_WORKER)
+    return max(1, min(jobs, n_plans))
+
+
+def _start_method() -> str:
+    """fork where it is safe (POSIX but macOS, one thread: cheap, nothing to
+    import again), else spawn."""
+    import sys
+    import threading
+
+    if hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+_worker_gazetteer: "Gazetteer | None" = None
+
+
+def _start_worker(unit_files: tuple[str, ...]) -> None:
+    global _worker_gazetteer
+    from .normalise import Gazetteer
+
+    _worker_gazetteer = Gazetteer.load(unit_files)  # once per process, not per plan
+
+
+def _extract_in_worker(item: tuple[str, str | None, bytes | None]):
+    from .read import read_or_diagnose
+
+    path, name, data = item
+    return extract_document(read_or_diagnose(path, name, data), _worker_gazetteer)

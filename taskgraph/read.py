@@ -33,7 +33,8 @@ from .errors import ReadError
 from .model import Diagnostic, Document, Line
 from .text import fold_spaces, normalise_line, normalise_text
 
-__all__ = ["SUPPORTED_SUFFIXES", "MAX_TEXT_BYTES", "MAX_FILE_BYTES", "expand_paths", "read_document", "iter_documents"]
+__all__ = ["SUPPORTED_SUFFIXES", "MAX_TEXT_BYTES", "MAX_FILE_BYTES", "expand_paths", "read_document", "iter_documents",
+           "plan_sources", "read_or_diagnose"]
 
 log = logging.getLogger(__name__)
 
@@ -167,18 +168,34 @@ def iter_documents(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Di
     that cannot be read, an error :class:`Diagnostic`; one bad file never
     stops the run.
     """
-    files, diagnostics = expand_paths(paths)
+    sources, diagnostics = plan_sources(paths)
     yield from diagnostics
+    for path, name in sources:
+        yield read_or_diagnose(path, name)
+
+
+def plan_sources(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, str | None]], list[Diagnostic]]:
+    """The files ``paths`` name, each with its document name, and the error
+    diagnostics of the arguments that name nothing readable (see
+    :func:`expand_paths`). :func:`iter_documents` reads them in turn; a
+    process pool or a cluster can read them anywhere with
+    :func:`read_or_diagnose`."""
+    files, diagnostics = expand_paths(paths)
     names = _unique_names(files)
-    for path in files:
-        try:
-            yield read_document(path, name=names.get(path))
-        except ReadError as e:
-            yield Diagnostic(e.source, e.reason, e.line, level="error", code="unreadable")
-        except Exception as e:  # a library choking on a damaged file
-            log.debug("unexpected error reading %s", path, exc_info=True)
-            reason = f"could not read the file ({type(e).__name__}: {_one_line(e)})"
-            yield Diagnostic(path, reason, level="error", code="unreadable")
+    return [(path, names.get(path)) for path in files], diagnostics
+
+
+def read_or_diagnose(path: str, name: str | None = None, data: bytes | None = None) -> Document | Diagnostic:
+    """:func:`read_document`, with a file that cannot be read turned into an
+    error :class:`Diagnostic` instead of an exception."""
+    try:
+        return read_document(path, data, name=name)
+    except ReadError as e:
+        return Diagnostic(e.source, e.reason, e.line, level="error", code="unreadable")
+    except Exception as e:  # a library choking on a damaged file
+        log.debug("unexpected error reading %s", path, exc_info=True)
+        reason = f"could not read the file ({type(e).__name__}: {_one_line(e)})"
+        return Diagnostic(path, reason, level="error", code="unreadable")
 
 
 def _unique_names(files: list[str]) -> dict[str, str]:
