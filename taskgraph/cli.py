@@ -383,6 +383,10 @@ def overlap(
     if top_k is not None:
         opts["top_k"] = top_k or None
     tables = overlap_tables(G, **opts)
+    if not quiet and not tables["overlap_tasks"].attrs.get("exhaustive", True):
+        _console(stderr=True).print("note: too many tasks to compare every pair: each was compared with its "
+                                    "likeliest matches (similarities exact; a few matches may be missing, see "
+                                    "README, Performance)", markup=False)
     _emit(tables, fmt, output, quiet)
     raise typer.Exit(exit_status(corpus, False))
 

@@ -5,11 +5,14 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import sparse
 
-from taskgraph.analyse.overlap import (_similar_pairs, char_ngrams, common_cut, decode, function_matrix,
-                                       matching_tasks, overlap_tables, place_similarity, task_vectors, tfidf)
+import taskgraph.analyse.overlap as overlap
+from taskgraph.analyse.overlap import (_row_cutoffs, _similar_pairs, candidate_pairs, char_ngrams, comparison_work,
+                                       decode, function_matrix, match_pairs, matching_tasks, overlap_tables,
+                                       pair_similarity, place_similarity, task_vectors, tfidf)
 from taskgraph.corpus import Corpus
 from taskgraph.graph import build_graph
 from taskgraph.model import Assignment, DocumentInfo, Plan, Task, Unit
@@ -60,10 +63,20 @@ def test_tfidf_rows_are_unit_length():
     assert norms == pytest.approx([1, 1, 0])
 
 
-def test_common_cut():
-    df = np.array([1, 1, 2, 5, 50])
-    assert common_cut(df, 10, budget=1000) == 50  # 1+1+4+25+2500 = 2531 <= 10·1000: nothing left out
-    assert common_cut(df, 10, budget=100) == 5  # without the 50: 31 <= 1000
+@pytest.mark.parametrize("sizes", [(2, 3), (2, 3, 4), (1, 4), (3, 2)])
+def test_char_ngrams_count_the_same_whichever_way(sizes):
+    """Short n-grams are counted by sorting (n-gram, text) packed in 64 bits,
+    long ones (or a block too large to pack) through an argsort: the same counts."""
+    rng = np.random.default_rng(3)
+    texts = ["".join(rng.choice(list("科技创新企业人才ab ,\n"), rng.integers(0, 40))) for _ in range(300)]
+    packed, v1 = char_ngrams(texts, sizes=sizes, chunk=50)  # 50 texts: 6 bits a text, 3-grams pack
+    sorted_, v2 = char_ngrams(texts, sizes=sizes, chunk=1 << 17)  # 17 bits a text: only 1-grams and 2-grams pack
+    assert (v1 == v2).all() and (packed != sorted_).nnz == 0 and packed.dtype == sorted_.dtype
+
+
+def test_comparison_work():
+    X = sparse.csr_matrix(np.array([[1, 1, 0], [1, 0, 0], [1, 0, 1], [0, 0, 1]]))
+    assert comparison_work(X) == (3 ** 2 + 1 ** 2 + 2 ** 2) / 4  # df 3, 1, 2 over 4 rows
 
 
 def brute_force(X, group, threshold, top_k):
@@ -117,6 +130,7 @@ def test_matching_tasks_with_their_leads():
 def test_threshold_and_top_k():
     G = build_graph(corpus_of(SAME_AIM))
     assert matching_tasks(G, threshold=0.99).empty
+    assert matching_tasks(G).attrs["exhaustive"]  # a small corpus: every pair compared
     def pairs(m):
         return set(zip(m["place_a"], m["path_a"], m["place_b"], m["path_b"]))
 
@@ -154,16 +168,64 @@ def test_tables_at_once_are_the_functions():
     assert t["overlap_places"].equals(place_similarity(G))
 
 
-def test_budget_leaves_out_only_the_commonest_ngrams():
+def test_vectors_keep_every_ngram():
+    """However common: similarities are exact at any size."""
     texts = ["加强科技", "加强人才", "加强园区", "加强金融"]
-    vocab = [decode(v) for v in char_ngrams(texts)[1]]  # titles are empty: the columns are the texts' n-grams
-    common = vocab.index("加强")  # in all four texts; the 16 other n-grams are in one each
-    # work: 16 n-grams of df 1, and 加强 of df 4 (16): 32 in all, for 4 texts
-    assert task_vectors([""] * 4, texts, budget=8)[:, common].nnz == 4  # 32 <= 8·4: everything kept
-    X = task_vectors([""] * 4, texts, budget=4)  # 16 <= 4·4 < 32: 加强 left out
-    assert X[:, common].nnz == 0 and X.nnz == 16
-    G = build_graph(corpus_of(SAME_AIM))
-    assert matching_tasks(G, budget=10**9).equals(matching_tasks(G))  # a small corpus keeps everything anyway
+    vocab = [decode(v) for v in char_ngrams(texts)[1]]
+    X = task_vectors([""] * 4, texts)
+    assert X[:, vocab.index("加强")].nnz == 4 and X.nnz == 4 * 5  # 加强 and each text's own four
+
+
+def test_row_cutoffs():
+    rng = np.random.default_rng(0)
+    M = sparse.random(400, 3000, density=0.05, format="csr", random_state=rng)
+    for k in (1, 3, 16, 200):
+        expected = [np.sort(M.data[a:b])[::-1][k - 1] if b - a > k else 0 for a, b in zip(M.indptr, M.indptr[1:])]
+        assert _row_cutoffs(M.indptr, M.data, k).tolist() == expected
+
+
+def random_unit_rows(n=80, m=60, seed=0):
+    rng = np.random.default_rng(seed)
+    X = sparse.random(n, m, density=0.12, random_state=rng, format="csr")
+    return sparse.csr_matrix(X / np.maximum(np.sqrt(X.multiply(X).sum(axis=1)), 1e-12)), rng.integers(0, 4, n)
+
+
+def test_candidates_with_every_ngram_and_partner_are_every_pair():
+    X, group = random_unit_rows()
+    i, j = candidate_pairs(X, group, heavy=10**6, candidates=10**6)
+    S = (X @ X.T).toarray()
+    expected = {(a, b) for a in range(len(group)) for b in range(a + 1, len(group))
+                if group[a] != group[b] and S[a, b] > 0}
+    assert set(zip(i.tolist(), j.tolist())) == expected
+    assert pair_similarity(X, i, j) == pytest.approx(S[i, j])
+
+
+def test_candidates_are_a_rows_best_on_its_heaviest_ngrams():
+    X, group = random_unit_rows(seed=1)
+    i, j = candidate_pairs(X, group, heavy=3, candidates=2)
+    pairs = set(zip(i.tolist(), j.tolist()))
+    assert all(group[a] != group[b] and a < b for a, b in pairs)
+    partners = {}
+    for a, b in pairs:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    heavy = overlap._heaviest(X, 3)
+    A = (heavy @ heavy.T).toarray()
+    for a in range(X.shape[0]):  # each row's two best partners (on its heaviest n-grams) are candidates
+        best = [b for b in np.argsort(-A[a], kind="stable") if group[b] != group[a] and A[a, b] > 0][:2]
+        assert set(best) <= partners.get(a, set())
+
+
+@pytest.mark.parametrize("top_k", [None, 1, 3])
+def test_candidate_matching_is_exact_with_every_candidate(top_k):
+    """Above the budget, with every n-gram and partner a candidate, the
+    matching is the exhaustive one: same pairs, same similarities."""
+    X, group = random_unit_rows(seed=2)
+    i, j, s, everything = match_pairs(X, group, 0.2, top_k)
+    a, b, t, candidates = match_pairs(X, group, 0.2, top_k, budget=0, heavy=10**6, candidates=10**6)
+    assert everything and not candidates
+    assert (i == a).all() and (j == b).all() and t == pytest.approx(s)
+    assert set(zip(i.tolist(), j.tolist())) == brute_force(X, group, 0.2, top_k)
 
 
 def test_task_vectors_are_unit_rows():
@@ -177,6 +239,21 @@ def seed_graph():
     import taskgraph
 
     return build_graph(taskgraph.load([ROOT / "seeds"]))
+
+
+def test_seed_candidates_find_what_every_pair_finds(seed_graph):
+    """The seeds compared through candidates, with every n-gram and partner
+    a candidate: the exhaustive table; with the defaults: most of it."""
+    exhaustive = matching_tasks(seed_graph, threshold=0.0, top_k=None)
+    assert exhaustive.attrs["exhaustive"]
+    everything = matching_tasks(seed_graph, threshold=0.0, top_k=None, budget=0, heavy_ngrams=10**6,
+                                candidates=10**6)
+    assert not everything.attrs["exhaustive"]
+    pd.testing.assert_frame_equal(everything, exhaustive, check_exact=False, rtol=1e-12)
+    top = matching_tasks(seed_graph)
+    found = matching_tasks(seed_graph, budget=0)
+    key = ["place_a", "path_a", "place_b", "path_b"]
+    assert len(found.merge(top, on=key)) >= 0.8 * len(top)
 
 
 def test_seed_matches(seed_graph):
@@ -207,3 +284,11 @@ def test_seed_functions_common_to_all(seed_graph):
     assert (f["scope"] == "all").sum() == expected_all
     assert (f["scope"] == "unique").sum() == expected_unique
     assert "许昌市" not in f.columns
+
+
+def test_place_similarity_the_same_for_many_ngrams(seed_graph, monkeypatch):
+    """Past a size the places' summed vectors are multiplied another way
+    (dense blocks of the shared n-grams): the same similarities."""
+    small = place_similarity(seed_graph)
+    monkeypatch.setattr(overlap, "_LARGE", 0)
+    pd.testing.assert_frame_equal(place_similarity(seed_graph), small, check_exact=False, rtol=1e-10)
