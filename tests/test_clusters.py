@@ -175,3 +175,23 @@ def test_seed_pairs_and_coordination_match_the_gold():
     assert {(r["place"], r["lead"], r["support"]): r["tasks"] for r in coordination(G).to_dict("records")} == coord
     # e.g. Zhenhai: 区科技局 leads 9 tasks that 区经信局 supports
     assert coord[("宁波市镇海区", "区科技局", "区经信局")] == 9
+
+
+def test_forked_places_give_the_same_clusters(monkeypatch):
+    """Each place's Louvain ensemble and words run in forked processes for a
+    large corpus: the same tables as in one process."""
+    import taskgraph
+    import taskgraph.analyse.clusters as clusters_module
+    from taskgraph.analyse.clusters import cluster_tables
+    from taskgraph.graph import build_graph
+
+    from taskgraph.analyse._pool import fork_workers
+
+    if fork_workers(4) < 2:
+        pytest.skip("one CPU, or forking unsafe here: nothing runs in another process")
+    G = build_graph(taskgraph.load())
+    one = cluster_tables(G)
+    monkeypatch.setattr(clusters_module, "MIN_WORK", 0)
+    forked = cluster_tables(G)
+    for name, table in one.items():
+        assert table.equals(forked[name]), name

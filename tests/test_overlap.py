@@ -292,3 +292,17 @@ def test_place_similarity_the_same_for_many_ngrams(seed_graph, monkeypatch):
     small = place_similarity(seed_graph)
     monkeypatch.setattr(overlap, "_LARGE", 0)
     pd.testing.assert_frame_equal(place_similarity(seed_graph), small, check_exact=False, rtol=1e-10)
+
+
+def test_forked_blocks_give_the_same_pairs(monkeypatch):
+    """Candidate blocks, cutoffs and re-scoring run in forked processes for a
+    large corpus: the same pairs and similarities as in one process."""
+    from taskgraph.analyse._pool import fork_workers
+
+    if fork_workers(4) < 2:
+        pytest.skip("one CPU, or forking unsafe here: nothing runs in another process")
+    X, group = random_unit_rows(n=300, m=120, seed=4)
+    one = match_pairs(X, group, 0.1, 3, budget=0, heavy=8, candidates=5)
+    monkeypatch.setattr(overlap, "MIN_WORK", 0)
+    forked = match_pairs(X, group, 0.1, 3, budget=0, heavy=8, candidates=5)
+    assert all((a == b).all() for a, b in zip(one[:3], forked[:3]))

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..graph import graph_frames
+from ._pool import MIN_WORK, fork_map
 from .overlap import CHAR_BITS, char_ngrams, decode
 
 __all__ = ["cluster_tables", "unit_pairs", "unit_clusters", "cluster_members", "coordination", "coordinators",
@@ -222,6 +223,21 @@ def cluster_members(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution
     return out
 
 
+def _place_partition(piece):
+    """The Louvain ensemble of one place's projection (its pairs ``pa``,
+    ``pb`` of unit rows and their weights): partition, modularity,
+    agreement, stability and each member's strength in its community."""
+    pa, pb, pw, resolution, runs, seed = piece
+    ids = np.unique(np.r_[pa, pb])  # unit rows, graph order
+    number = {int(v): k for k, v in enumerate(ids)}
+    H = nx.Graph()
+    H.add_nodes_from(range(len(ids)))
+    H.add_weighted_edges_from((number[int(x)], number[int(y)], float(w)) for x, y, w in zip(pa, pb, pw))
+    part, q, agreement, stability = _louvain_ensemble(H, resolution, runs, seed)
+    strength = [{v: H.subgraph(c).degree(v, weight="weight") for v in c} for c in part]
+    return part, q, agreement, stability, strength
+
+
 def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: int):
     """Members frame (with the unit ``node``) and, per place, the partition's
     modularity and agreement."""
@@ -235,17 +251,16 @@ def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: i
     node, name, unit_id, function = (u[c].to_numpy() for c in ("node", "name", "unit_id", "function"))
     rows, places = [], {}
     by_place = pd.DataFrame({"place": u["place"].to_numpy()[a]}).groupby("place", sort=True).indices
+    pieces = []
     for place in sorted(by_place):
         sel = by_place[place]
-        pa, pb, pw = a[sel], b[sel], weight[sel]
-        ids = np.unique(np.r_[pa, pb])  # unit rows, graph order
-        number = {int(v): k for k, v in enumerate(ids)}
-        H = nx.Graph()
-        H.add_nodes_from(range(len(ids)))
-        H.add_weighted_edges_from((number[int(x)], number[int(y)], float(w)) for x, y, w in zip(pa, pb, pw))
-        part, q, agreement, stability = _louvain_ensemble(H, resolution, runs, seed)
+        pieces.append((a[sel], b[sel], weight[sel], resolution, runs, seed))
+    # each place's ensemble is independent: in forked processes when there is much to do
+    found_all = fork_map(_place_partition, pieces, workers=None if len(a) >= MIN_WORK else 1)
+    for place, piece, found in zip(sorted(by_place), pieces, found_all):
+        ids = np.unique(np.r_[piece[0], piece[1]])  # unit rows, graph order
+        part, q, agreement, stability, strength = found
         places[place] = {"modularity": q, "agreement": agreement}
-        strength = [{v: H.subgraph(c).degree(v, weight="weight") for v in c} for c in part]
         order = sorted(range(len(part)), key=lambda k: (-len(part[k]), -round(sum(strength[k].values()), 9),
                                                          min(ids[v] for v in part[k])))
         for rank, k in enumerate(order, start=1):
@@ -396,14 +411,21 @@ def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_
         })
     # characteristic words, against the other tasks of the same place
     of_place = tasks.groupby("place", sort=True).indices  # place → task rows, graph order
+    pieces, owners = [], []
     for place in sorted({r["place"] for r in rows}):
         mine = [k for k, r in enumerate(rows) if r["place"] == place]
         local = {int(k): i for i, k in enumerate(of_place[place])}
-        words = _characteristic_words([text[k] for k in of_place[place]],
-                                      [[local[k] for k in binds[m]] for m in mine], n_words)
+        pieces.append(([text[k] for k in of_place[place]], [[local[k] for k in binds[m]] for m in mine], n_words))
+        owners.append(mine)
+    for mine, words in zip(owners, fork_map(_words_of_place, pieces,
+                                            workers=None if len(tasks) >= MIN_WORK else 1)):
         for m, w in zip(mine, words):
             rows[m]["words"] = "、".join(w)
     return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
+
+
+def _words_of_place(piece) -> list[list[str]]:
+    return _characteristic_words(*piece)
 
 
 # ---------------------------------------------------------------- coordination

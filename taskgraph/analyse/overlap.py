@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..graph import graph_frames
+from ._pool import MIN_WORK, fork_map
 from .load import LEAD_WEIGHT, SUPPORT_WEIGHT, _unit_load
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -421,8 +422,16 @@ def _heaviest(X: sparse.csr_matrix, m: int) -> sparse.csr_matrix:
     """``X`` with only the ``m`` largest entries of each row (ties at the
     m-th value kept)."""
     lengths = np.diff(X.indptr)
-    keep = X.data >= np.repeat(_row_cutoffs(X.indptr, X.data, m), lengths)
-    rows = np.repeat(np.arange(X.shape[0]), lengths)
+    n = X.shape[0]
+    _shared.update(X=X, m=m)
+    try:  # rows are independent: in forked processes (which share X) for a large corpus
+        step = max(1, -(-n // 8))
+        cutoffs = fork_map(_cutoff_block, [(lo, min(lo + step, n)) for lo in range(0, n, step)],
+                           workers=None if n >= MIN_WORK else 1)
+    finally:
+        _shared.clear()
+    keep = X.data >= np.repeat(np.concatenate(cutoffs) if cutoffs else np.zeros(0), lengths)
+    rows = np.repeat(np.arange(n), lengths)
     kept = np.r_[0, np.cumsum(np.bincount(rows[keep], minlength=X.shape[0]))]
     return sparse.csr_matrix((X.data[keep], X.indices[keep], kept), shape=X.shape)
 
@@ -457,20 +466,42 @@ def candidate_pairs(X: sparse.csr_matrix, group: np.ndarray, heavy: int = HEAVY_
     df = np.bincount(A.indices, minlength=A.shape[1])
     work = np.cumsum((A != 0).astype(np.int64) @ df)  # bound on each row's product entries, summed
     cuts = np.unique(np.r_[0, np.searchsorted(work, np.arange(block, work[-1], block)), n])
-    out_i, out_j = [], []
-    for lo, hi in zip(cuts[:-1], cuts[1:]):
-        hi = max(hi, lo + 1)
-        P = A[lo:hi] @ AT
-        ptr, cols, v = P.indptr, P.indices, P.data
-        lengths = np.diff(ptr)
-        own = (cols >= np.repeat(span[lo:hi, 0], lengths)) & (cols < np.repeat(span[lo:hi, 1], lengths))
-        v[own] = 0  # same group: never a match
-        best = np.flatnonzero((v > 0) & (v >= np.repeat(_row_cutoffs(ptr, v, candidates), lengths)))
-        out_i.append(order[np.searchsorted(ptr, best, side="right") - 1 + lo])
-        out_j.append(order[cols[best]])
-    i, j = np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64)
+    blocks = [(lo, max(hi, lo + 1)) for lo, hi in zip(cuts[:-1], cuts[1:])]
+    _shared.update(A=A, AT=AT, span=span, order=order, candidates=candidates)
+    try:  # blocks are independent: in forked processes (which share A) for a large corpus
+        found = fork_map(_candidate_block, blocks, workers=None if n >= MIN_WORK else 1)
+    finally:
+        _shared.clear()
+    i = np.concatenate([f[0] for f in found]).astype(np.int64)
+    j = np.concatenate([f[1] for f in found]).astype(np.int64)
     key = np.unique(np.minimum(i, j) * n + np.maximum(i, j))
     return key // n, key % n
+
+
+#: What the blocks of candidate_pairs and pair_similarity read, set before
+#: the workers fork (inherited, not pickled) and cleared after.
+_shared: dict = {}
+
+
+def _cutoff_block(rows: tuple[int, int]) -> np.ndarray:
+    lo, hi = rows
+    X = _shared["X"]
+    ptr = X.indptr[lo:hi + 1]
+    return _row_cutoffs(ptr - ptr[0], X.data[ptr[0]:ptr[-1]], _shared["m"])
+
+
+def _candidate_block(rows: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs (original row numbers) of rows ``lo:hi`` of
+    ``_shared["A"]`` (rows in group order)."""
+    lo, hi = rows
+    order, span = _shared["order"], _shared["span"]
+    P = _shared["A"][lo:hi] @ _shared["AT"]
+    ptr, cols, v = P.indptr, P.indices, P.data
+    lengths = np.diff(ptr)
+    own = (cols >= np.repeat(span[lo:hi, 0], lengths)) & (cols < np.repeat(span[lo:hi, 1], lengths))
+    v[own] = 0  # same group: never a match
+    best = np.flatnonzero((v > 0) & (v >= np.repeat(_row_cutoffs(ptr, v, _shared["candidates"]), lengths)))
+    return order[np.searchsorted(ptr, best, side="right") - 1 + lo], order[cols[best]]
 
 
 def _row_cutoffs(ptr: np.ndarray, v: np.ndarray, k: int, cells: int = 1 << 22) -> np.ndarray:
@@ -494,11 +525,21 @@ def _row_cutoffs(ptr: np.ndarray, v: np.ndarray, k: int, cells: int = 1 << 22) -
 def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 50_000) -> np.ndarray:
     """The exact cosine of each pair of rows ``(i[p], j[p])`` of ``X``
     (unit rows): the dot product of the two full rows, in chunks of pairs."""
-    out = np.empty(len(i))
-    for lo in range(0, len(i), chunk):
-        a, b = i[lo:lo + chunk], j[lo:lo + chunk]
-        out[lo:lo + chunk] = np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
-    return out
+    if not len(i):
+        return np.zeros(0)
+    _shared.update(X=X, i=i, j=j)
+    try:  # chunks are independent: in forked processes (which share X) for many pairs
+        parts = fork_map(_pair_chunk, [(lo, lo + chunk) for lo in range(0, len(i), chunk)],
+                         workers=None if len(i) >= 10 * MIN_WORK else 1)
+    finally:
+        _shared.clear()
+    return np.concatenate(parts)
+
+
+def _pair_chunk(span: tuple[int, int]) -> np.ndarray:
+    lo, hi = span
+    X, a, b = _shared["X"], _shared["i"][lo:hi], _shared["j"][lo:hi]
+    return np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
 
 
 def _keep_best(i: np.ndarray, j: np.ndarray, s: np.ndarray, n: int, threshold: float,
