@@ -62,6 +62,21 @@ class Corpus:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unreadable: int = 0
 
+    def add(self, result: "Diagnostic | tuple[Plan, dict[tuple[str, str], Unit]]") -> None:
+        """Add what :func:`extract_document` returned for one document (its
+        plan and units, or the error that stopped it). Results added in
+        input order make the same corpus wherever they were computed: in
+        this process, a process pool, or on a cluster."""
+        if isinstance(result, Diagnostic):
+            self.diagnostics.append(result)
+            self.unreadable += 1
+            return
+        plan, units = result
+        for key, unit in units.items():
+            self.units.setdefault(key, unit)
+        self.plans.append(plan)
+        self.diagnostics.extend(plan.diagnostics)
+
     # ------------------------------------------------------------ records
     def records(self) -> dict[str, list[dict]]:
         """All tables as lists of dicts (stable order, no pandas)."""
@@ -200,17 +215,9 @@ def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
 
 
 def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Callable[[str], None] | None) -> None:
-    if isinstance(result, Diagnostic):
-        corpus.diagnostics.append(result)
-        corpus.unreadable += 1
-        return
-    plan, units = result
-    for key, unit in units.items():
-        corpus.units.setdefault(key, unit)
-    corpus.plans.append(plan)
-    corpus.diagnostics.extend(plan.diagnostics)
-    if progress:
-        progress(plan.info.doc)
+    corpus.add(result)
+    if progress and not isinstance(result, Diagnostic):
+        progress(result[0].info.doc)
 
 
 def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence[str | Path] = (), *,
