@@ -579,7 +579,7 @@ def _leads(edges: pd.DataFrame) -> dict[str, tuple[str, str]]:
     lead = edges[edges["role"] == "lead"]
     names: dict[str, list[str]] = {}
     functions: dict[str, set[str]] = {}
-    for task, name, function in zip(lead["task"], lead["name"], lead["function"]):
+    for task, name, function in zip(lead["task"].tolist(), lead["name"].tolist(), lead["function"].tolist()):
         names.setdefault(task, []).append(name)
         functions.setdefault(task, set()).add(function)
     return {t: ("、".join(names[t]), "、".join(sorted(functions[t]))) for t in names}
@@ -663,10 +663,11 @@ def _matching_tasks(tasks: pd.DataFrame, edges: pd.DataFrame, X: sparse.csr_matr
     for side, idx in (("a", i), ("b", j)):
         for c in ("place", "doc", "path", "title"):
             out[f"{c}_{side}"] = tasks[c].to_numpy()[idx]
-        lead = [leads.get(t, ("", "")) for t in node[idx]]
+        lead = [leads.get(t, ("", "")) for t in node[idx].tolist()]
         out[f"lead_{side}"] = [x for x, _ in lead]
         out[f"lead_function_{side}"] = [f for _, f in lead]
-    out["lead_match"] = [_lead_match(a, b) for a, b in zip(out["lead_function_a"], out["lead_function_b"])]
+    out["lead_match"] = [_lead_match(a, b) for a, b in zip(out["lead_function_a"].tolist(),
+                                                            out["lead_function_b"].tolist())]
     out["_pa"], out["_pb"] = i, j
     out = out.sort_values(["similarity", "place_a", "place_b", "_pa", "_pb"],
                           ascending=[False, True, True, True, True], kind="stable")
