@@ -286,43 +286,37 @@ def _cosines(M) -> np.ndarray:
     """Cosine similarity of the rows of ``M`` (dense or sparse); NaN where a
     row is all zero."""
     M = sparse.csr_matrix(M, dtype=np.float64)
-    if M.nnz > _LARGE:
-        gram = _gram(M)
-        norms = np.sqrt(np.diag(gram))
-    else:
-        norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
-        gram = (M @ M.T).toarray()
+    norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
     with np.errstate(divide="ignore", invalid="ignore"):
-        return gram / np.outer(norms, norms)
+        return (M @ M.T).toarray() / np.outer(norms, norms)
 
 
-#: Entries from which a few rows over many columns (the places' summed task
-#: vectors: every n-gram of the corpus) are multiplied another way, see _gram.
+#: Entries of the task vectors from which the places' text similarity is
+#: computed another way (see _group_cosines).
 _LARGE = 1_000_000
 
 
-def _gram(M: sparse.csr_matrix, block: int = 1 << 16) -> np.ndarray:
-    """``M @ M.T`` as a dense array, for a few rows over many columns, where
-    the sparse product is slow: only the columns two rows or more share can
-    be off the diagonal, and those are multiplied as dense blocks."""
-    rows = np.repeat(np.arange(M.shape[0]), np.diff(M.indptr))
-    diagonal = np.bincount(rows, weights=M.data * M.data, minlength=M.shape[0])
-    shared = M.tocsc()[:, np.flatnonzero(np.bincount(M.indices, minlength=M.shape[1]) >= 2)]
-    gram = np.zeros((M.shape[0], M.shape[0]))
-    for lo in range(0, shared.shape[1], block):
-        dense = shared[:, lo:lo + block].toarray()
-        gram += dense @ dense.T
-    np.fill_diagonal(gram, diagonal)
-    return gram
+def _group_cosines(member: sparse.csr_matrix, X: sparse.csr_matrix, block: int = 1 << 16) -> np.ndarray:
+    """Cosine similarity of the groups' summed rows ``member @ X``.
 
-
-def _group_sums(member: sparse.csr_matrix, X: sparse.csr_matrix) -> sparse.csr_matrix:
-    """``member @ X``: the rows of ``X`` summed by group. For many columns
-    the transposed product is faster (its accumulator is one row per group,
-    not one per column)."""
+    For a large corpus (every n-gram of the corpus is a column) the sums are
+    taken transposed (n-grams × groups: the accumulator is one row of a
+    few groups, not one of millions of n-grams), and only the n-grams two
+    groups or more share can be off the diagonal: those are multiplied as
+    dense blocks."""
     if X.nnz <= _LARGE:
-        return member @ X
-    return (X.T.tocsr() @ member.T.tocsr()).T.tocsr()
+        return _cosines(member @ X)
+    MT = X.T.tocsr() @ member.T.tocsr()  # n-grams × groups
+    diagonal = np.bincount(MT.indices, weights=MT.data * MT.data, minlength=MT.shape[1])
+    shared = MT[np.flatnonzero(np.diff(MT.indptr) >= 2)]
+    gram = np.zeros((MT.shape[1], MT.shape[1]))
+    for lo in range(0, shared.shape[0], block):
+        dense = shared[lo:lo + block].toarray()
+        gram += dense.T @ dense
+    np.fill_diagonal(gram, diagonal)
+    norms = np.sqrt(diagonal)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return gram / np.outer(norms, norms)
 
 
 def place_similarity(G: "nx.Graph", *, lead_weight: float = LEAD_WEIGHT,
@@ -355,7 +349,7 @@ def _place_similarity(tasks: pd.DataFrame, wide: pd.DataFrame, X: sparse.csr_mat
     group = pd.Index(places).get_indexer(tasks["place"])
     member = sparse.csr_matrix((np.ones(len(tasks)), (group, np.arange(len(tasks)))),
                                shape=(len(places), len(tasks)))
-    text = _cosines(_group_sums(member, X))
+    text = _group_cosines(member, X)
     W = wide.reindex(columns=places, fill_value=0.0).to_numpy().T  # places × functions
     present = (W > 0).astype(np.float64)
     shared = present @ present.T
