@@ -189,7 +189,8 @@ def tfidf(counts: sparse.csr_matrix, max_df: int | None = None) -> sparse.csr_ma
     found in more than ``max_df`` rows are dropped (None keeps all).
     """
     X = counts.astype(np.float64).tocsr()  # (astype copies)
-    X.data = 1.0 + np.log(X.data)
+    np.log(X.data, out=X.data)
+    X.data += 1.0
     df = np.bincount(X.indices, minlength=X.shape[1])
     idf = 1.0 + np.log((1.0 + X.shape[0]) / (1.0 + df))
     if max_df is not None:
@@ -202,10 +203,11 @@ def tfidf(counts: sparse.csr_matrix, max_df: int | None = None) -> sparse.csr_ma
 
 def _unit_rows(X: sparse.csr_matrix) -> sparse.csr_matrix:
     """Scale each row of ``X`` (in place) to unit length; empty rows stay empty."""
-    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-    norms = np.sqrt(np.bincount(rows, weights=X.data * X.data, minlength=X.shape[0]))
+    lengths = np.diff(X.indptr)
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(X.shape[0]), lengths), weights=X.data * X.data,
+                                minlength=X.shape[0]))
     norms[norms == 0] = 1.0
-    X.data /= norms[rows]
+    X.data /= np.repeat(norms, lengths)
     return X
 
 
