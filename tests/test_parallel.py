@@ -91,3 +91,23 @@ def test_documents_are_not_kept(monkeypatch, plans):
     corpus = load([plans], jobs=1)
     assert len(alive) == 12 and len(corpus.plans) == 12
     assert [ref for ref in alive if ref() is not None] == []
+
+
+def test_the_readme_cluster_recipe_makes_the_same_corpus(plans):
+    """README, Performance: extract_document over plan_sources in partitions
+    (as Dask or Spark would run it), the results added in input order."""
+    from taskgraph.corpus import Corpus, extract_document
+    from taskgraph.normalise import Gazetteer
+    from taskgraph.read import plan_sources, read_or_diagnose
+
+    def extract_partition(sources):
+        gazetteer = Gazetteer.load()
+        return [extract_document(read_or_diagnose(path, name), gazetteer) for path, name in sources]
+
+    sources, problems = plan_sources([str(plans), str(plans / "missing")])
+    partitions = [sources[k:k + 5] for k in range(0, len(sources), 5)]
+    corpus = Corpus()
+    for result in [*problems, *(r for part in partitions for r in extract_partition(part))]:
+        corpus.add(result)
+    expected = load([plans, plans / "missing"], jobs=1)
+    assert corpus.records() == expected.records() and corpus.unreadable == expected.unreadable == 3
