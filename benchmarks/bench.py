@@ -1,9 +1,12 @@
-"""Benchmark: start-up, extraction throughput, and the analyses at scale.
+"""Benchmark: start-up, extraction throughput, the analyses at scale, the report.
 
     python benchmarks/bench.py                       # the default run (a few minutes)
     python benchmarks/bench.py --sizes 1,100,1000,10000 --jobs 2
     python benchmarks/bench.py --quick               # a smoke run (well under a minute)
-    python benchmarks/bench.py --scale 100000,5000   # only the analyses at scale
+    python benchmarks/bench.py --sizes '' --scale 100000,5000   # no extraction sizes
+
+It also times `taskgraph report` on the seeds, cold (fresh font caches of its
+own) and warm.
 
 Extraction runs on a synthetic corpus made by recombining the seeds' real
 sections and annotations (written under a temporary folder): each plan takes
@@ -411,6 +414,25 @@ def startup(runs: int = 7) -> dict:
     return {"help": cli, "typer_rich": base, "ratio": cli / base}
 
 
+def report_timing(runs: int = 3) -> dict:
+    """``taskgraph report`` on the bundled seeds, as users run it: first cold
+    (matplotlib's font list and the cut of the Chinese font not yet made, in
+    folders of this run's own, so the user's caches are left alone), then
+    ``runs`` times warm. Wall seconds of each subprocess."""
+    script = Path(sys.executable).with_name("taskgraph")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "taskgraph"]
+    with tempfile.TemporaryDirectory(prefix="taskgraph-bench-report-") as tmp:
+        env = dict(os.environ, MPLCONFIGDIR=str(Path(tmp) / "mpl"), TMPDIR=str(Path(tmp) / "tmp"))
+        (Path(tmp) / "tmp").mkdir()
+        times = []
+        for k in range(1 + runs):
+            t = time.perf_counter()
+            subprocess.run([*cmd, "report", "-o", str(Path(tmp) / f"out{k}")], cwd=ROOT, env=env,
+                           capture_output=True, check=True)
+            times.append(time.perf_counter() - t)
+    return {"cold": times[0], "warm": min(times[1:]), "warm_max": max(times[1:])}
+
+
 def extraction_table(sizes: list[int], jobs: list[int], tmp: Path) -> tuple[list[dict], list[str]]:
     """Extraction rows; the files of the largest corpus of 1,000 plans or fewer are kept for the analyses."""
     rows, kept = [], []
@@ -492,6 +514,9 @@ def main(argv: list[str] | None = None) -> int:
         if files and len(files) > 1:
             r = in_child({"kind": "analyses", "files": files})
             print("\n".join(analyses_lines(r, f"analyses of the {len(files):,} extracted plans")))
+    rep = report_timing(1 if args.quick else 3)
+    print(f"report: taskgraph report on the {len(list(SEEDS.iterdir()))} seeds, {rep['cold']:.1f} s cold (no font "
+          f"list, no font cut cached), then {rep['warm']:.1f}–{rep['warm_max']:.1f} s")
     if scale and scale[0]:
         r = in_child({"kind": "scale", "tasks": scale[0], "units": scale[1] if len(scale) > 1 else scale[0] // 20,
                       "recall_sample": args.recall_sample})
