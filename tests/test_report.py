@@ -218,3 +218,22 @@ def test_tables_sort_in_chromium(made, tmp_path):
     cells = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in body.split("<tr")[1:]]
     third = [float(c[2]) for c in cells]
     assert len(third) >= 2 and third == sorted(third, reverse=True)
+
+
+def test_the_page_font_draws_every_character_the_page_shows(made):
+    """index.html embeds a cut of the font (made from the figures' own cut
+    when that holds the page's text); no character the page shows may be
+    missing from it, or the browser would fall back to another font."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    _, out, _, _ = made
+    page = (out / "index.html").read_text(encoding="utf-8")
+    woff = re.search(r"data:font/woff;base64,([A-Za-z0-9+/=]+)", page)
+    cmap = TTFont(io.BytesIO(base64.b64decode(woff.group(1)))).getBestCmap()
+    body = re.sub(r"<script.*?</script>", "", page.split("<body>", 1)[1], flags=re.S)
+    shown = html.unescape(re.sub(r"<[^>]*>", "", body))
+    missing = {c for c in shown if not c.isspace() and ord(c) not in cmap}
+    assert shown.count("测试市") and not missing, "".join(sorted(missing))

@@ -224,7 +224,6 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     step("analyses")
     a = run_analyses(corpus)
     matrices = [tables.responsibility_matrix(p, corpus.units) for p in plans]
-    figures.use_fonts(figures.corpus_text(corpus), font)
     for plan, stem, matrix in zip(plans, stems, matrices):
         step(f"分工表 {stem}")
         written += tables.write_division(plan, table_dir, stem)
@@ -246,6 +245,12 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     jobs += [Job("overlap-functions", "function_place_figure", (a.function_matrix,)),
              Job("overlap-similarity", "similarity_figure", (a.similarity,))]
     assert len(jobs) == n_figures
+
+    # one cut of the font for the figures and the page: the page's text is
+    # known before the figures are drawn (they only add pictures and files)
+    to_come = [figure_dir / f"{job.name}.{fmt}" for job in jobs for fmt in figures.FORMATS]
+    draft = _page_body(corpus, a, stems, places, {job.name: b"" for job in jobs}, written + to_come, out)
+    figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft), font)
     step(f"figures ({len(jobs)})")
     drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"))
     embedded = {}
@@ -311,6 +316,16 @@ def _plan_summary(plan: "Plan", doc_row: dict) -> str:
 
 def _index_html(corpus: "Corpus", a: Analyses, stems: list[str], places: list[str], embedded: dict[str, bytes],
                 written: list[Path], root: Path, font) -> str:
+    return _page(_page_body(corpus, a, stems, places, embedded, written, root), font)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: list[str], embedded: dict[str, bytes],
+               written: list[Path], root: Path) -> str:
+    """The page's ``<body>`` content: every text the page shows (the figures
+    come in as ``embedded`` SVGs, ``written`` are the files listed)."""
     records = corpus.records()
     docs = {d["doc"]: d for d in records["documents"]}
     s = corpus.summary()
@@ -417,9 +432,13 @@ def _index_html(corpus: "Corpus", a: Analyses, stems: list[str], places: list[st
         add(f'<li><a href="{_href(p, root)}">{_e(p.relative_to(root).as_posix())}</a></li>')
     add("</ul></section></main>")
 
-    content = "\n".join(body)
+    return "\n".join(body)
+
+
+def _page(content: str, font) -> str:
+    """The whole self-contained page around ``content``, with the font cut to its text."""
     css = _CSS
-    woff = style.web_font(re.sub(r"<[^>]*>", "", content), font)
+    woff = style.web_font(_TAG.sub("", content), font)
     if woff is not None:
         data = base64.b64encode(woff).decode("ascii")
         css = (f'@font-face{{font-family:"{style.WEB_FONT_FAMILY}";src:url(data:font/woff;base64,{data}) '

@@ -110,8 +110,10 @@ def figure_fonts(chars: str = "", font: str | os.PathLike | None = None) -> list
         families.append(choice)
         choice = bundled_font()
     full = _register(choice)
-    cut = _subset(choice, "".join(sorted(set(_ALWAYS + chars))))
+    kept = "".join(sorted(set(_ALWAYS + chars)))
+    cut = _subset(choice, kept)
     if cut is not None:
+        _cuts[_key(choice)] = (frozenset(kept), cut)
         families.append(_register(cut))
     families.append(full)
     return list(dict.fromkeys(families))
@@ -124,8 +126,20 @@ def web_font(text: str, font: str | os.PathLike | None = None) -> bytes | None:
     choice = chosen_font(font)
     if isinstance(choice, str):  # an installed family: the page names it, and embeds the bundled font
         choice = bundled_font()
-    cut = _subset(choice, "".join(sorted(set(_ALWAYS + text))), flavor="woff")
+    chars = "".join(sorted(set(_ALWAYS + text)))
+    made = _cuts.get(_key(choice))
+    if made is not None and made[0].issuperset(chars):
+        choice = made[1]  # the figures' cut holds them all: cutting it is quick, the full font is not
+    cut = _subset(choice, chars, flavor="woff")
     return cut.read_bytes() if cut is not None else None
+
+
+#: Cuts made by :func:`figure_fonts` in this process: font file → (its characters, the cut).
+_cuts: dict[str, tuple[frozenset[str], Path]] = {}
+
+
+def _key(path: Path) -> str:
+    return str(Path(path).resolve())
 
 
 def rc_params(families: list[str]) -> dict:
