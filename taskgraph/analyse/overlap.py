@@ -170,6 +170,14 @@ def _count_sorted(grams: list[tuple[np.ndarray, np.ndarray]], n_texts: int) -> t
     return counts, vocab
 
 
+def _unique(a: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of a 1-D array, as ``np.unique(a)``, by a
+    sort: numpy 2's ``np.unique`` hashes, which on millions of int64 keys
+    (the candidate pairs) is some fifty times slower than sorting them."""
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
 def decode(code: int) -> str:
     """The text of an n-gram code from :func:`char_ngrams`."""
     code = int(code)
@@ -387,7 +395,7 @@ def _similar_pairs(X: sparse.csr_matrix, group: np.ndarray, threshold: float, to
         return empty
     df = np.bincount(X.indices, minlength=X.shape[1])
     work = np.cumsum((X != 0).astype(np.int64) @ df)  # bound on each row's product entries, summed
-    cuts = np.unique(np.r_[0, np.searchsorted(work, np.arange(block, work[-1], block)), n])
+    cuts = _unique(np.r_[0, np.searchsorted(work, np.arange(block, work[-1], block)), n])
     XT = X.T.tocsr()
     out_i, out_j, out_s = [], [], []
     for lo, hi in zip(cuts[:-1], cuts[1:]):
@@ -461,7 +469,7 @@ def candidate_pairs(X: sparse.csr_matrix, group: np.ndarray, heavy: int = HEAVY_
     AT = A.T.tocsr()
     df = np.bincount(A.indices, minlength=A.shape[1])
     work = np.cumsum((A != 0).astype(np.int64) @ df)  # bound on each row's product entries, summed
-    cuts = np.unique(np.r_[0, np.searchsorted(work, np.arange(block, work[-1], block)), n])
+    cuts = _unique(np.r_[0, np.searchsorted(work, np.arange(block, work[-1], block)), n])
     blocks = [(lo, max(hi, lo + 1)) for lo, hi in zip(cuts[:-1], cuts[1:])]
     _shared.update(A=A, AT=AT, span=span, order=order, candidates=candidates)
     try:  # blocks are independent: in forked processes (which share A) for a large corpus
@@ -470,7 +478,7 @@ def candidate_pairs(X: sparse.csr_matrix, group: np.ndarray, heavy: int = HEAVY_
         _shared.clear()
     i = np.concatenate([f[0] for f in found]).astype(np.int64)
     j = np.concatenate([f[1] for f in found]).astype(np.int64)
-    key = np.unique(np.minimum(i, j) * n + np.maximum(i, j))
+    key = _unique(np.minimum(i, j) * n + np.maximum(i, j))
     return key // n, key % n
 
 
@@ -507,7 +515,7 @@ def _row_cutoffs(ptr: np.ndarray, v: np.ndarray, k: int, cells: int = 1 << 22) -
     lengths = np.diff(ptr)
     cutoff = np.zeros(len(lengths))
     width = np.ones(len(lengths), dtype=np.int64) << np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
-    for w in np.unique(width[lengths > k]):
+    for w in _unique(width[lengths > k]):
         rows = np.flatnonzero((width == w) & (lengths > k))
         for chunk in np.array_split(rows, max(1, len(rows) * int(w) // cells)):
             n = lengths[chunk]
