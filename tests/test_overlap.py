@@ -127,6 +127,22 @@ def test_matching_tasks_with_their_leads():
     assert m["similarity"].is_monotonic_decreasing
 
 
+def test_several_leads_joined_in_order():
+    """A task's lead names in the order its edges give them, its lead
+    functions sorted and distinct; a shared function makes ``partly``."""
+    spec = {
+        "甲市": [("培育科技型中小企业", "培育科技型中小企业。实施科技型中小企业评价。",
+                 [("市科技局", "lead"), ("市财政局", "lead"), ("区科技局", "lead"), ("市税务局", "support")])],
+        "乙市": [("培育科技型中小企业", "培育科技型中小企业。开展科技型中小企业评价。",
+                 [("市工信局", "lead"), ("市科技局", "lead")])],
+    }
+    G = build_graph(corpus_of(spec, {"区科技局": "科技局"}))
+    r = matching_tasks(G).iloc[0]
+    assert (r["lead_a"], r["lead_function_a"]) == ("市工信局、市科技局", "工信局、科技局")
+    assert (r["lead_b"], r["lead_function_b"]) == ("市科技局、市财政局、区科技局", "科技局、财政局")
+    assert r["lead_match"] == "partly"
+
+
 def test_threshold_and_top_k():
     G = build_graph(corpus_of(SAME_AIM))
     assert matching_tasks(G, threshold=0.99).empty

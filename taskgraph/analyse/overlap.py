@@ -578,15 +578,38 @@ def match_pairs(X: sparse.csr_matrix, group: np.ndarray, threshold: float = THRE
     return (*_keep_best(i, j, pair_similarity(X, i, j), X.shape[0], threshold, top_k), False)
 
 
-def _leads(edges: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    """Task node → (its lead units' names, their functions), joined by 、."""
+def _leads(node: np.ndarray, edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per task (of ``node``): its lead units' names, in edge order, and
+    their functions, sorted and distinct, each joined by 、 ('' without a
+    lead). Most tasks have one lead: those are filled at once, only the
+    others one by one."""
+    names, functions = np.full(len(node), "", dtype=object), np.full(len(node), "", dtype=object)
     lead = edges[edges["role"] == "lead"]
-    names: dict[str, list[str]] = {}
-    functions: dict[str, set[str]] = {}
-    for task, name, function in zip(lead["task"].tolist(), lead["name"].tolist(), lead["function"].tolist()):
-        names.setdefault(task, []).append(name)
-        functions.setdefault(task, set()).add(function)
-    return {t: ("、".join(names[t]), "、".join(sorted(functions[t]))) for t in names}
+    if not len(lead):
+        return names, functions
+    at = pd.Index(node).get_indexer(lead["task"].to_numpy())
+    order = np.argsort(at, kind="stable")  # a task's leads together, in edge order
+    at = at[order]
+    name = lead["name"].to_numpy(dtype=object)[order]
+    function = lead["function"].to_numpy(dtype=object)[order]
+    starts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+    ends = np.r_[starts[1:], len(at)]
+    one = starts[ends - starts == 1]
+    names[at[one]], functions[at[one]] = name[one], function[one]
+    for lo, hi in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
+        names[at[lo]] = "、".join(name[lo:hi])
+        functions[at[lo]] = "、".join(sorted(set(function[lo:hi])))
+    return names, functions
+
+
+def _lead_matches(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`_lead_match` of each pair ``(a[p], b[p])``, decided once per
+    distinct pair of lead functions (there are few)."""
+    codes, uniques = pd.factorize(np.r_[a, b])
+    key = codes[:len(a)].astype(np.int64) * (len(uniques) + 1) + codes[len(a):]
+    pairs, inverse = np.unique(key, return_inverse=True)
+    decided = [_lead_match(uniques[k // (len(uniques) + 1)], uniques[k % (len(uniques) + 1)]) for k in pairs.tolist()]
+    return np.array(decided, dtype=object)[inverse.ravel()] if len(a) else np.zeros(0, dtype=object)
 
 
 def matching_tasks(G: "nx.Graph", *, threshold: float = THRESHOLD, top_k: int | None = TOP_K,
@@ -661,17 +684,14 @@ def _matching_tasks(tasks: pd.DataFrame, edges: pd.DataFrame, X: sparse.csr_matr
     # side a is the place that sorts first
     swap = tasks["place"].to_numpy()[i] > tasks["place"].to_numpy()[j]
     i, j = np.where(swap, j, i), np.where(swap, i, j)
-    leads = _leads(edges)
-    node = tasks["node"].to_numpy()
+    names, functions = _leads(tasks["node"].to_numpy(), edges)
     out = pd.DataFrame({"similarity": s})
     for side, idx in (("a", i), ("b", j)):
         for c in ("place", "doc", "path", "title"):
             out[f"{c}_{side}"] = tasks[c].to_numpy()[idx]
-        lead = [leads.get(t, ("", "")) for t in node[idx].tolist()]
-        out[f"lead_{side}"] = [x for x, _ in lead]
-        out[f"lead_function_{side}"] = [f for _, f in lead]
-    out["lead_match"] = [_lead_match(a, b) for a, b in zip(out["lead_function_a"].tolist(),
-                                                            out["lead_function_b"].tolist())]
+        out[f"lead_{side}"] = names[idx].tolist()
+        out[f"lead_function_{side}"] = functions[idx].tolist()
+    out["lead_match"] = _lead_matches(functions[i], functions[j]).tolist()
     out["_pa"], out["_pb"] = i, j
     out = out.sort_values(["similarity", "place_a", "place_b", "_pa", "_pb"],
                           ascending=[False, True, True, True, True], kind="stable")
