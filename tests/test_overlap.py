@@ -322,3 +322,17 @@ def test_forked_blocks_give_the_same_pairs(monkeypatch):
     monkeypatch.setattr(overlap, "MIN_WORK", 0)
     forked = match_pairs(X, group, 0.1, 3, budget=0, heavy=8, candidates=5)
     assert all((a == b).all() for a, b in zip(one[:3], forked[:3]))
+
+
+def test_function_load_is_unit_load_by_function(seed_graph):
+    """The function × place load is counted from the edges directly: the
+    same numbers as unit_load's ``weighted`` by function, to the bit."""
+    from taskgraph.analyse.load import unit_load
+    from taskgraph.graph import graph_frames
+
+    for lw, sw in ((1.0, 0.5), (1, 1), (1.0, 0.0)):
+        load = unit_load(seed_graph, by="function", lead_weight=lw, support_weight=sw)
+        wide = load.pivot_table(index="function", columns="place", values="weighted", aggfunc="sum", fill_value=0.0)
+        expected = wide.reindex(columns=sorted(wide.columns), fill_value=0.0).sort_index()
+        got = overlap._function_load(graph_frames(seed_graph), lw, sw)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
