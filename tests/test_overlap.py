@@ -330,7 +330,7 @@ def test_function_load_is_unit_load_by_function(seed_graph):
     from taskgraph.analyse.load import unit_load
     from taskgraph.graph import graph_frames
 
-    for lw, sw in ((1.0, 0.5), (1, 1), (1.0, 0.0)):
+    for lw, sw in ((1.0, 0.5), (1.0, 1.0), (1.0, 0.0)):
         load = unit_load(seed_graph, by="function", lead_weight=lw, support_weight=sw)
         wide = load.pivot_table(index="function", columns="place", values="weighted", aggfunc="sum", fill_value=0.0)
         expected = wide.reindex(columns=sorted(wide.columns), fill_value=0.0).sort_index()
