@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import platform
 import random
 import sys
 import tempfile
@@ -38,6 +37,8 @@ from taskgraph.corpus import extract_documents  # noqa: E402
 from taskgraph.errors import ReadError  # noqa: E402
 from taskgraph.normalise import Gazetteer  # noqa: E402
 from taskgraph.read import read_document  # noqa: E402
+
+from bench import machine  # noqa: E402  (benchmarks/ is on the path: one description of the machine)
 
 BRACKETS = "（）()〔〕【】[]<>《》{}"
 SEPARATORS = "、，,；;：: \t|\n"
@@ -259,17 +260,6 @@ def run_one(data: bytes, suffix: str, gazetteer: Gazetteer) -> str:
     corpus.records()
     return "extracted"
 
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
 def main(argv: list[str] | None = None) -> int:
