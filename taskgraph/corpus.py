@@ -26,7 +26,7 @@ __all__ = ["Corpus", "load", "default_inputs", "extract_documents", "extract_doc
 TASK_COLUMNS = ["doc", "place", "task_id", "path", "title", "text", "deadline", "n_lead", "n_support",
                 "status", "kind", "line", "section", "annotation"]
 ASSIGNMENT_COLUMNS = ["doc", "place", "task_id", "unit", "unit_id", "function", "role", "line", "order",
-                      "known", "collective"]
+                      "known", "collective", "start", "end", "written", "how"]
 UNIT_COLUMNS = ["place", "unit_id", "name", "function", "level", "known", "collective", "names",
                 "n_tasks", "lead", "support"]
 DOCUMENT_COLUMNS = ["doc", "source", "format", "encoding", "title", "place", "province", "city", "district",
@@ -104,6 +104,7 @@ class Corpus:
                     "doc": a.doc, "place": info.place, "task_id": a.task_id, "unit": a.unit,
                     "unit_id": u.unit_id, "function": u.function, "role": a.role, "line": a.line,
                     "order": a.order, "known": u.known, "collective": u.collective,
+                    "start": a.start, "end": a.end, "written": a.written, "how": a.how,
                 })
                 row = per_unit.setdefault(u.unit_id, {
                     "place": u.place, "unit_id": u.unit_id, "name": u.name, "function": u.function,
@@ -196,6 +197,7 @@ def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
     :class:`Diagnostic`. Needs nothing but its arguments, so it runs as well
     in a worker process (see :func:`load`) or on a cluster."""
     from .extract import extract_plan
+    from .layout import without_glosses
 
     if isinstance(document, Diagnostic):
         return document
@@ -210,7 +212,7 @@ def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
     for a in plan.assignments:
         key = (a.doc, a.unit)
         if key not in units:
-            units[key] = gazetteer.resolve(a.unit, info.place, info.level)
+            units[key] = gazetteer.resolve(without_glosses(a.unit), info.place, info.level)
     return plan, units
 
 

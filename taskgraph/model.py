@@ -17,6 +17,7 @@ __all__ = [
     "Role",
     "Level",
     "Line",
+    "LineSource",
     "Diagnostic",
     "Document",
     "DocumentInfo",
@@ -31,6 +32,61 @@ Level = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
+class LineSource:
+    """A physical line of the source as written, shared by the lines the
+    layout stage cuts out of it.
+
+    ``raw`` is the line as decoded (traditional characters, full-width
+    punctuation); ``shown`` is it normalised (NFKC, simplified characters,
+    white space folded): the text tables show. The *reading* text the
+    extractor works on is ``shown`` with what only gets in the way of reading
+    removed (pinyin glosses of mirror pages: 區(qū)); ``gaps`` records each
+    removal as ``(position in the reading text, characters removed there)``.
+    """
+
+    raw: str
+    shown: str
+    gaps: tuple[tuple[int, int], ...] = ()
+
+    def to_shown(self, i: int) -> int:
+        """Position in ``shown`` of reading position ``i`` (a removal at
+        ``i`` belongs to the character before it: it is skipped)."""
+        return i + sum(n for at, n in self.gaps if at <= i)
+
+    def shown_text(self, start: int, end: int) -> str:
+        """The shown text of the reading range ``[start, end)``, with what
+        was removed inside it or right after its last character put back."""
+        if not self.gaps:
+            return self.shown[start:end]
+        return self.shown[self.to_shown(start):self.to_shown(end)]
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """``[start, end)`` of the reading text as a range of ``raw``, or
+        None when the two cannot be aligned."""
+        offsets = _alignment(self.raw, self.shown)
+        if offsets is None:
+            return None
+        a, b = min(self.to_shown(start), len(self.shown)), min(self.to_shown(end), len(self.shown))
+        if b <= a:
+            return offsets[a], offsets[a]
+        return offsets[a], offsets[b - 1] + 1
+
+
+def _alignment(raw: str, shown: str) -> list[int] | None:
+    key = (raw, shown)
+    if key not in _ALIGNED:
+        from .text import align
+
+        if len(_ALIGNED) > 4096:
+            _ALIGNED.clear()
+        _ALIGNED[key] = align(raw, shown)
+    return _ALIGNED[key]
+
+
+_ALIGNED: dict[tuple[str, str], list[int] | None] = {}
+
+
+@dataclass(frozen=True)
 class Line:
     """One line of a document after normalisation.
 
@@ -40,12 +96,33 @@ class Line:
     white space trimmed). ``cells`` is set when the line is a row of a table
     (Word/HTML table, or a text row flattened with ``|`` or tabs); ``table``
     numbers the tables of the document so that rows of one table group.
+
+    ``src`` is the physical line as written (:class:`LineSource`), when
+    known, and ``col`` where ``text`` starts in its reading text (the layout
+    stage may cut one physical line into several lines: a page with no line
+    breaks).
     """
 
     no: int
     text: str
     cells: tuple[str, ...] | None = None
     table: int | None = None
+    src: LineSource | None = field(default=None, compare=False, repr=False)
+    col: int = field(default=0, compare=False, repr=False)
+
+    def shown(self, start: int = 0, end: int | None = None) -> str:
+        """The text of ``[start, end)`` as tables show it (glosses kept)."""
+        end = len(self.text) if end is None else end
+        if self.src is None or not self.src.gaps:
+            return self.text[start:end]
+        return self.src.shown_text(self.col + start, self.col + end)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """``[start, end)`` of ``text`` as a range of the physical line as
+        written (``src.raw``), or None when not known."""
+        if self.src is None:
+            return None
+        return self.src.raw_span(self.col + start, self.col + end)
 
 
 @dataclass(frozen=True)
@@ -124,7 +201,16 @@ class Task:
 
 @dataclass(frozen=True)
 class Assignment:
-    """One edge: a unit (as written) named on a task, with its role."""
+    """One edge: a unit (as written) named on a task, with its role.
+
+    ``unit`` is the name normalised (NFKC, simplified characters) as the
+    plan wrote it; ``written`` the same characters as they stand in the
+    source, and ``start``/``end`` where they stand on line ``line`` of it
+    (-1 when not known: a table cell of a .docx). ``how`` says how the role
+    was read: ``label`` (牵头单位:), ``verb`` (甲牵头), ``mark`` (甲(牵头)),
+    ``bare`` (a bare list: the first leads), ``table`` (a 分工表 column),
+    ``standing`` (a note such as 以下……均需甲落实,不再列出).
+    """
 
     doc: str
     task_id: str
@@ -132,6 +218,10 @@ class Assignment:
     role: Role
     line: int
     order: int = 0  # position of the unit in the task's annotation
+    start: int = -1
+    end: int = -1
+    written: str = ""
+    how: str = ""
 
 
 @dataclass(frozen=True)

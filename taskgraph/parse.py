@@ -25,7 +25,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("cn", re.compile(rf"^([{_CN}]{{1,3}})\s*[、.,]\s*")),
     ("pcn", re.compile(rf"^[(〔]\s*([{_CN}]{{1,3}})\s*[)〕]\s*[、.]?\s*")),
     ("pnum", re.compile(r"^[(〔]\s*(\d{1,3})\s*[)〕]\s*[、.]?\s*")),
-    ("num", re.compile(r"^(\d{1,3})\s*(?:[.、](?!\d)|,(?!\d))\s*")),
+    ("num", re.compile(r"^(\d{1,3})\s*(?:\.(?!\d)|、(?!\d{1,3}(?!\d))|,(?!\d))\s*")),
     ("rnum", re.compile(r"^(\d{1,3})\)\s*")),
     ("circ", re.compile(rf"^([{_CIRCLED}])\s*")),
 ]
@@ -33,6 +33,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
 _ANNEX = re.compile(rf"^附件\s*(\d{{1,2}}|[{_CN}]{{1,3}})?\s*(?:[::]\s*)?(.*)$")
 # the first character of every marker above (a quick "no" for most lines)
 _MARKER_START = re.compile(rf"[第{_CN}(〔\d{_CIRCLED}附]")
+_FILE_NAME = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|et|ofd|txt|html?)$", re.I)
 PLAN_WORDS = "行动计划|行动方案|实施方案|工作方案|实施意见|实施细则|工作要点|三年计划|规划|方案|计划|意见|措施|办法"
 
 
@@ -50,6 +51,8 @@ def match_marker(text: str) -> tuple[str, str, str] | None:
     """
     if not _MARKER_START.match(text):
         return None  # most lines: no marker can start with their first character
+    if _FILE_NAME.search(text):
+        return None  # "17.某某政策清单.docx": a file's name, not an item
     m = _ANNEX.match(text)
     if m and _is_annex_start(m):
         number = m.group(1) or ""
@@ -81,40 +84,26 @@ def _is_annex_start(m: re.Match[str]) -> bool:
 
 # ------------------------------------------------------------ tables
 
-_COLS = [
-    ("seq", re.compile(r"^(序号|编号|序|号)$")),
-    ("lead", re.compile(r"牵头")),
-    ("support", re.compile(r"配合|协办|参与|协同")),
-    ("bare", re.compile(r"责任(单位|部门|主体|处室)|实施(单位|主体)|承办|负责单位")),
-    ("deadline", re.compile(r"时限|完成时间|时间节点|期限|进度")),
-    ("text", re.compile(r"具体措施|工作措施|任务内容|工作内容|主要内容|具体内容|措施内容|工作举措|具体举措|重点工作内容")),
-    ("title", re.compile(r"任务|工作|事项|措施|举措|内容|项目")),
-]
-
 
 def header_map(cells: tuple[str, ...]) -> dict[str, int] | None:
-    """Map column roles (seq, title, text, lead, support, bare, deadline) to
-    cell indexes when ``cells`` is the header row of a 任务分工表, else None.
+    """Map column roles (seq, text, lead, primary, support, bare, deadline,
+    person, group, other) to the index of their first column when ``cells``
+    is the header row of a 任务分工表, else None (see
+    :func:`taskgraph.layout.columns`).
 
     >>> header_map(("序号", "重点任务", "牵头单位", "配合单位", "完成时限"))
-    {'seq': 0, 'title': 1, 'lead': 2, 'support': 3, 'deadline': 4}
+    {'seq': 0, 'text': 1, 'lead': 2, 'support': 3, 'deadline': 4}
     """
-    cols: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        c = re.sub(r"\s+", "", cell)
-        if not c or len(c) > 12:
-            continue
-        for name, rx in _COLS:
-            if rx.search(c) and name not in cols:
-                cols[name] = i
-                break
-    has_units = any(k in cols for k in ("lead", "support", "bare"))
-    if has_units and ("title" in cols or "text" in cols):
-        if "title" not in cols:
-            cols["title"] = cols["text"]
-        return cols
-    return None
+    from .layout import columns
 
+    kinds = columns(cells)
+    if kinds is None:
+        return None
+    out: dict[str, int] = {}
+    for i, k in enumerate(kinds):
+        if k and k not in out:
+            out[k] = i
+    return out
 
 
 @dataclass
@@ -136,6 +125,11 @@ class Item:
     section: tuple[str, ...] = ()
     children: int = 0
     parent: int | None = None
+    head: Line | None = None  # the heading as a line of its own (where it stands in the source)
+
+    @property
+    def head_line(self) -> Line:
+        return self.head if self.head is not None else Line(self.line, self.heading)
 
     @property
     def path_str(self) -> str:
@@ -205,7 +199,9 @@ def parse_outline(doc: Document) -> Outline:
             p = items[parent]
             section = p.section + (p.marker_line,)
             p.children += 1
-        items.append(Item(kind, label, path, rest, line.no, [], section, 0, parent))
+        head = Line(line.no, rest, None, None, line.src, line.col + len(line.text) - len(rest)) if line.text.endswith(rest) \
+            else Line(line.no, rest)
+        items.append(Item(kind, label, path, rest, line.no, [], section, 0, parent, head))
         stack.append(len(items) - 1)
     return Outline(items, preamble, tables)
 

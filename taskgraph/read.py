@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ReadError
-from .model import Diagnostic, Document, Line
+from .model import Diagnostic, Document, Line, LineSource
 from .text import fold_spaces, normalise_line, normalise_text
 
 __all__ = ["SUPPORTED_SUFFIXES", "MAX_TEXT_BYTES", "MAX_FILE_BYTES", "expand_paths", "read_document", "iter_documents",
@@ -517,19 +517,16 @@ def _common_share(text: str) -> float:
     return sum(c in frequent for c in cjk) / len(cjk)
 
 
-# ---- lines and flattened tables ------------------------------------------
+# ---- lines -------------------------------------------------------------------
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_GAP = re.compile(r" *\t[\t ]*| {2,}")  # between two cells of a flattened row
-_MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
 
 
 def _text_lines(source: str, text: str, diagnostics: list[Diagnostic]) -> list[Line]:
     """Split decoded text into Lines: line numbers kept, empty lines dropped,
-    rows of flattened tables split into cells."""
+    each line keeping its text as written (tables in the text are found by
+    the layout stage)."""
     lines: list[Line] = []
-    table = 0
-    in_table = False
     raws = _NEWLINE.split(text)
     # the whole text at once (one OpenCC call, not one a line): the same as
     # line by line, since no step joins or splits lines; should a removed
@@ -542,46 +539,13 @@ def _text_lines(source: str, text: str, diagnostics: list[Diagnostic]) -> list[L
     # no mojibake signature and no rare character in the whole text: none in any line
     clean = not _MOJIBAKE.search(text) and not _has_rare(whole)
     for no, (raw, norm) in enumerate(zip(raws, normalised), start=1):
-        cells = _split_cells(norm)
-        if cells is not None:
-            if not any(cells) or all(_MARKDOWN_RULE.match(c) for c in cells if c):
-                continue  # an empty row or a markdown |---|---| rule
-            if not in_table:
-                table, in_table = table + 1, True
-            lines.append(Line(no, " | ".join(cells), tuple(cells), table))
-        else:
-            line = fold_spaces(norm)
-            if not line:
-                continue  # blank lines do not end a table
-            in_table = False
-            lines.append(Line(no, line))
-            if clean:
-                continue
-        if _looks_mis_encoded(lines[-1].text, raw):
+        line = fold_spaces(norm)
+        if not line:
+            continue
+        lines.append(Line(no, line, src=LineSource(raw, line)))
+        if not clean and _looks_mis_encoded(line, raw):
             diagnostics.append(_mojibake_warning(source, no))
     return lines
-
-
-def _split_cells(text: str) -> list[str] | None:
-    """The cells of a flattened table row, or None for an ordinary line.
-
-    A row has at least two separators between cells: ``|``, or gaps made of
-    tabs or of two or more spaces (one double space in prose is not a table).
-    ``text`` has been through NFKC, so full-width spaces are spaces.
-    """
-    body = text.strip()
-    if body.count("|") >= 2:
-        parts = body.split("|")
-        if body.startswith("|"):
-            parts = parts[1:]
-        if body.endswith("|"):
-            parts = parts[:-1]
-    elif ("\t" in body or "  " in body) and len(_GAP.findall(body)) >= 2:  # (no gap at all: quick)
-        parts = _GAP.split(body)
-    else:
-        return None
-    cells = [normalise_line(p) for p in parts]
-    return cells if len(cells) >= 2 else None
 
 
 # ---- mojibake -------------------------------------------------------------
@@ -699,7 +663,7 @@ def _read_docx(source: str, data: bytes) -> list[Line]:
             for part in _docx_paragraph_text(block).split("\n"):
                 text = normalise_line(part)
                 if text:
-                    lines.append(Line(no, text))
+                    lines.append(Line(no, text, src=LineSource(part, text)))
         else:
             table += 1
             for cells in _docx_table_rows(block):
@@ -894,7 +858,7 @@ def _read_html(source: str, data: bytes) -> tuple[list[Line], str, list[Diagnost
             text = normalise_line(item)
             if not text:
                 continue
-            lines.append(Line(no, text))
+            lines.append(Line(no, text, src=LineSource(item, text)))
         else:
             cells, table = item
             lines.append(Line(no, " | ".join(cells), cells, table))
@@ -924,7 +888,12 @@ def _decode_html(source: str, data: bytes) -> tuple[str, str, list[Diagnostic]]:
 
 def _html_title(root, container) -> str:
     """The plan's title: the nearest h1-h3 before the content, else <title>
-    without the site's name."""
+    without the site's name; "" when the content opens with a heading."""
+    for element in container.iter():
+        if element.tag in ("h1", "h2", "h3"):
+            if len(_CJK.findall(_preceding_text(container, element))) < 20:
+                return ""
+            break
     heading = None
     for element in root.iter():
         if element is container:
@@ -938,6 +907,18 @@ def _html_title(root, container) -> str:
         return ""
     text = normalise_line(title.text_content())
     return re.split(r"\s+[-_|—]\s+|_|\|", text)[0].strip()
+
+
+def _preceding_text(container, element) -> str:
+    """The text of ``container`` before ``element``."""
+    out = []
+    for e in container.iter():
+        if e is element:
+            break
+        out.append(e.text or "")
+        if e is not container:
+            out.append(e.tail or "")
+    return "".join(out)
 
 
 def _drop_chrome(root) -> None:
@@ -974,37 +955,59 @@ def _main_container(root):
     body = root.find("body")
     if body is None:
         body = root
-    has_blocks = _elements_holding_blocks(body)
-    scores = {}
+    # every piece of text credits the element that holds it (a paragraph's
+    # parent, or a container with text of its own) in full and each ancestor
+    # above it less (1/2, 1/3 …); a data table counts as one piece: the
+    # element that gathers the most is the content, however deeply its
+    # paragraphs are nested (8 divs of one paragraph each: their parent wins)
+    scores: dict = {}
+    depth = {body: 0}
+
+    def credit(element, n: float) -> None:
+        scores[element] = scores.get(element, 0.0) + n
+
+    data_tables = [t for t in body.iter("table") if not _holds_layout(t)]
+    inside_data = {e for t in data_tables for e in t.iterdescendants()}
     for element in body.iter():
-        if isinstance(element.tag, str):
-            paragraphs = [_inline_text(element)] + [
-                child.text_content()
-                for child in element
-                if child.tag in _BLOCK_TAGS and child not in has_blocks
-            ]
-            scores[element] = sum(len(_CJK.findall(p)) for p in paragraphs)
-    if not scores or max(scores.values()) == 0:
+        if not isinstance(element.tag, str):
+            continue
+        parent = element.getparent()
+        if element is not body:
+            depth[element] = depth.get(parent, 0) + 1
+        if element in inside_data:
+            continue
+        if element.tag == "table" and element not in data_tables:
+            continue  # a layout table: its cells are containers like any other
+        text = element.text_content() if element.tag == "table" else _inline_text(element)
+        n = len(_CJK.findall(text))
+        if not n:
+            continue
+        # a paragraph's parent is its container; text standing in a container
+        # itself (lines split by <br>) makes it the container
+        holder = parent if element.tag in _INLINE_BLOCKS else element
+        # the holder in full, its ancestors less and less (1/2, 1/3 …)
+        k = 1
+        while holder is not None and k <= 6:
+            credit(holder, n / k)
+            if holder is body:
+                break
+            holder, k = holder.getparent(), k + 1
+    if not scores:
         return body
-    best = max(scores, key=scores.get)
-    while True:  # a wrapper with most of its text in one child of many lines: take the child
-        children = [c for c in best if c in scores and (c in has_blocks or c.find(".//br") is not None)]
-        child = max(children, key=scores.get, default=None)
-        if child is None or scores[child] < 0.6 * scores[best]:
-            return best
-        best = child
+    return max(scores, key=lambda e: (scores[e], depth.get(e, 0)))
 
 
-def _elements_holding_blocks(root) -> set:
-    """Elements with a block element (p, div, li…) inside."""
-    holders: set = set()
-    for element in root.iter():
-        if element.tag in _BLOCK_TAGS:
-            for ancestor in element.iterancestors():
-                if ancestor in holders:
-                    break
-                holders.add(ancestor)
-    return holders
+_TABLE_INSIDE = {"tr", "td", "th", "tbody", "thead", "tfoot", "caption", "colgroup", "col"}
+# blocks that are a paragraph, never the container of a plan
+_INLINE_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "table", "caption",
+                  "figcaption", "address", "blockquote", "span", "font", "a", "b", "strong", "em", "i", "u"}
+
+
+def _holds_layout(table) -> bool:
+    """A table used for page layout: one cell a row, tables inside, or
+    paragraphs and lists in its cells."""
+    return _is_layout_table(table) or any(table.find(f".//{tag}") is not None
+                                          for tag in ("div", "ul", "ol", "h1", "h2", "h3"))
 
 
 def _inline_text(element) -> str:
@@ -1094,11 +1097,14 @@ def _html_table_rows(table) -> Iterator[list[str]]:
         for cell in row.xpath("./td|./th"):
             fill_pending()
             text = normalise_line(" ".join(t for t in _html_texts(cell) if isinstance(t, str)))
-            cells.append(text)
             rowspan = _html_int(cell.get("rowspan"))
-            if rowspan > 1:
-                pending[column] = (text, rowspan - 1)
-            column += _html_int(cell.get("colspan"))
+            colspan = min(_html_int(cell.get("colspan")), 64)
+            for _ in range(colspan):  # a merged cell stands in every column and row it spans
+                cells.append(text)
+                if rowspan > 1:
+                    pending[column] = (text, rowspan - 1)
+                column += 1
+                fill_pending()
         fill_pending()
         yield cells
 

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalise_text", "normalise_line", "fold_spaces", "to_simplified", "CIRCLED"]
+__all__ = ["normalise_text", "normalise_line", "fold_spaces", "to_simplified", "align", "CIRCLED"]
 
 # ①..⑳ and ㉑..㊿: item markers that NFKC would turn into plain digits.
 CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
@@ -87,3 +87,65 @@ def fold_spaces(text: str) -> str:
     """Fold runs of white space to one space and trim: the last step of
     :func:`normalise_line`, for text that went through :func:`normalise_text`."""
     return _SPACES.sub(" ", text).strip()
+
+
+_WHITE = frozenset(" \t\u00a0\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a")
+
+
+def align(raw: str, shown: str) -> list[int] | None:
+    """Where each character of ``shown`` (``normalise_line(raw)``) stands in
+    ``raw``: ``offsets[i]`` is the index in ``raw`` of the character that
+    became ``shown[i]``, and ``offsets[len(shown)]`` the end. None when the
+    two cannot be aligned character by character (a conversion that changed
+    a phrase's length).
+
+    >>> raw = "（責任單位：市科技局）"
+    >>> shown = normalise_line(raw)
+    >>> o = align(raw, shown)
+    >>> shown[7:10], raw[o[7]:o[10]]
+    ('科技局', '科技局')
+    >>> raw = "  甲  乙 "
+    >>> o = align(raw, normalise_line(raw))
+    >>> o
+    [2, 4, 5, 6]
+    """
+    if raw == shown:
+        return list(range(len(raw) + 1))
+    chars: list[str] = []
+    where: list[int] = []
+    for j, ch in enumerate(raw):
+        if ch in _INVISIBLE:
+            continue
+        if ch.isascii():
+            out = ch
+        elif _CIRCLED_RE.match(ch):
+            out = ch
+        else:
+            out = unicodedata.normalize("NFKC", ch)
+            if _HAS_PUNCT.search(out):
+                out = out.translate(_PUNCT)
+        for c in out:
+            chars.append(c)
+            where.append(j)
+    flat = "".join(chars)
+    simple = to_simplified(flat)
+    if len(simple) != len(flat):
+        return None
+    # fold white space as fold_spaces does: runs to one space, ends trimmed
+    out_chars: list[str] = []
+    out_where: list[int] = []
+    space = False
+    for c, j in zip(simple, where):
+        if c in _WHITE or c.isspace():
+            space = True
+            continue
+        if space and out_chars:
+            out_chars.append(" ")
+            out_where.append(j - 1)
+        space = False
+        out_chars.append(c)
+        out_where.append(j)
+    if "".join(out_chars) != shown:
+        return None
+    out_where.append(out_where[-1] + 1 if out_where else 0)
+    return out_where

@@ -134,56 +134,6 @@ def test_old_word_doc_is_refused_with_advice(tmp_path):
         read_document(write(tmp_path, "plan.docx", data))
 
 
-# ----------------------------------------------------------------- tables
-
-
-def test_flattened_table_rows_with_pipes(tmp_path):
-    text = (
-        "附件 重点任务分工表\n"
-        "| 序号 | 重点任务 | 牵头单位 | 配合单位 |\n"
-        "|---|---|---|---|\n"
-        "| 1 | 培育科技企业 | 市科技局 | 市财政局、市税务局 |\n"
-        "\n"
-        "| 2 | 建设创新平台 | 市发展改革委 |  |\n"
-        "说明:以上任务长期坚持。\n"
-        "序号|任务|责任单位\n"
-    )
-    doc = read_document(write(tmp_path, "plan.md", text.encode()))
-    rows = [line for line in doc.lines if line.cells]
-    assert [r.cells for r in rows] == [
-        ("序号", "重点任务", "牵头单位", "配合单位"),
-        ("1", "培育科技企业", "市科技局", "市财政局、市税务局"),
-        ("2", "建设创新平台", "市发展改革委", ""),
-        ("序号", "任务", "责任单位"),
-    ]
-    assert [r.table for r in rows] == [1, 1, 1, 2]
-    assert [r.no for r in rows] == [2, 4, 6, 8]
-    assert rows[1].text == "1 | 培育科技企业 | 市科技局 | 市财政局、市税务局"
-    assert doc.lines[0].cells is None and doc.lines[0].table is None
-
-
-def test_flattened_table_rows_with_spaces_and_tabs(tmp_path):
-    text = (
-        "序号    重点任务        牵头单位    配合单位\n"
-        "1　　培育科技型企业　　市科技局　　市财政局、市税务局\n"
-        "2\t建设创新平台\t市发展改革委\n"
-        "3\t引进人才  市人力社保局\n"
-        "为加快实施创新驱动发展战略,  制定本方案。\n"
-        "一、总体要求  \n"
-    )
-    doc = read_document(write(tmp_path, "plan.txt", text.encode()))
-    assert [line.cells for line in doc.lines] == [
-        ("序号", "重点任务", "牵头单位", "配合单位"),
-        ("1", "培育科技型企业", "市科技局", "市财政局、市税务局"),
-        ("2", "建设创新平台", "市发展改革委"),
-        ("3", "引进人才", "市人力社保局"),
-        None,
-        None,
-    ]
-    assert doc.lines[4].text == "为加快实施创新驱动发展战略, 制定本方案。"
-    assert {line.table for line in doc.lines[:4]} == {1}
-
-
 # ------------------------------------------------------------------- docx
 
 
@@ -645,3 +595,17 @@ def test_import_is_cheap():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("wrap", [
+    "<div><p>{}</p></div>",  # one nested div a paragraph
+    "<div><div><p>{}</p></div></div>",
+    "<div class='item'><font>{}</font></div>",
+])
+def test_html_paragraphs_in_nested_blocks_are_all_kept(tmp_path, wrap):
+    items = [f"{i}.建设第{i}个创新平台。(责任单位:市科技局)" for i in range(1, 9)]
+    page = ("<html><head><meta charset='utf-8'><title>某市方案</title></head><body>"
+            "<div class='nav'>首页 政务公开</div><div class='content'><h1>某市科技创新工作方案</h1>"
+            + "".join(wrap.format(t) for t in items) + "</div><div class='footer'>版权所有</div></body></html>")
+    doc = read_document(write(tmp_path, "page.html", page.encode()))
+    assert texts(doc) == ["某市科技创新工作方案"] + items

@@ -1,0 +1,473 @@
+"""Extract stage: outline items and tables → tasks and lead/support edges.
+
+What counts (``docs/conventions.md``): every item that carries a
+responsibility annotation is a task — in the key tasks, the 保障措施 or an
+annex; a heading-style item is heading plus paragraph; a plan with no
+annotation at all yields its numbered key tasks as *unassigned* tasks.
+
+Annotations are recognised by their content (:mod:`.annotation`):
+bracketed labels, role verbs, bare lists, label lines under a task or on
+its heading line, labels nobody listed (read by their parts), notes,
+deadlines and persons kept out of the units; tables (任务分工表) are read
+column by column (:mod:`.tables`) after the layout stage has turned every
+table-like input into rows of cells.
+
+Where an annotation stands alone after a run of sub-items that carry none,
+it belongs to their parent item (or, with no parent, to each of them); an
+annotation cut off by the end of the text names no unit; a note such as
+``以下各项工作均需甲落实,不再列出`` gives 甲 to the tasks after it.
+
+Roles: 牵头 → lead, 配合/协办/参与 → support; a bare list → the first unit
+leads, the others support; with an explicit lead, 责任单位 lists supporters.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..layout import layout
+from ..model import Assignment, Diagnostic, Document, Line, Plan, Task
+from ..parse import Item, Outline, parse_info, parse_outline
+from .annotation import Annotation, Entry, Span, default_unit_like, find_annotations, parse_annotation, resolve_roles
+
+__all__ = ["extract_plan", "parse_annotation", "find_annotations", "Annotation", "Entry"]
+
+UnitLike = Callable[[str], bool]
+
+_TITLE_END = re.compile(r"[。;!?]")
+
+
+def _title(heading: str, has_body: bool) -> str:
+    """The task's heading phrase, or its first sentence (never cut inside it)."""
+    if has_body and heading and len(heading) <= 60 and not _TITLE_END.search(heading.rstrip("。;")):
+        return heading.rstrip("。;:, ")
+    m = _TITLE_END.search(heading)
+    first = heading[: m.start()] if m else heading
+    return first.rstrip(":, ")
+
+
+class ItemText:
+    """An item's lines joined by ``\\n``, with the way back from a position
+    in that text to its line and to the text as shown and as written."""
+
+    def __init__(self, parts: list[Line]):
+        self.parts = parts
+        self.starts: list[int] = []
+        pos = 0
+        for ln in parts:
+            self.starts.append(pos)
+            pos += len(ln.text) + 1
+        self.text = "\n".join(ln.text for ln in parts)
+
+    def locate(self, pos: int) -> int:
+        """Index of the part holding ``pos``."""
+        k = 0
+        for i, start in enumerate(self.starts):
+            if start > pos:
+                break
+            k = i
+        return k
+
+    def line_no(self, pos: int) -> int:
+        return self.parts[self.locate(pos)].no
+
+    def shown(self, a: int, b: int) -> str:
+        """``text[a:b]`` as shown (glosses kept), line breaks kept."""
+        if not any(ln.src is not None and ln.src.gaps for ln in self.parts):
+            return self.text[a:b]
+        out = []
+        for k, ln in enumerate(self.parts):
+            s, e = self.starts[k], self.starts[k] + len(ln.text)
+            lo, hi = max(a, s), min(b, e)
+            if lo < hi:
+                out.append(ln.shown(lo - s, hi - s))
+            if k + 1 < len(self.parts) and a <= e < b:
+                out.append("\n")
+        return "".join(out)
+
+    def written(self, pieces: list[tuple[int, int]]) -> tuple[str, int, int, int]:
+        """``(shown name, line, start, end)`` of a unit's pieces: the name as
+        shown, and where it stands in the line as written (-1 if not known)."""
+        names, raws = [], []
+        line = start = end = -1
+        for a, b in pieces:
+            k = self.locate(a)
+            ln = self.parts[k]
+            s = self.starts[k]
+            names.append(ln.shown(a - s, b - s))
+            span = ln.raw_span(a - s, b - s)
+            if line < 0:
+                line = ln.no
+            if span is not None and ln.src is not None:
+                raws.append(ln.src.raw[span[0]:span[1]])
+                if ln.no == line:
+                    start = span[0] if start < 0 else start
+                    end = span[1]
+        return "".join(names), line, start, end, "".join(raws)  # type: ignore[return-value]
+
+
+_SPACED_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
+_NEWLINES = re.compile(r"\n{2,}")
+_EMPTY_BRACKETS = re.compile(r"[((〔【\[]\s*[))〕】\]]")
+
+
+def _clean_text(s: str) -> str:
+    s = _SPACED_NEWLINE.sub("\n", s)
+    s = _NEWLINES.sub("\n", s)
+    return s.strip(" \n")
+
+
+def _annotation_only(text: str, spans: list[Span]) -> bool:
+    rest = text
+    for sp in reversed(spans):
+        rest = rest[: sp.start] + rest[sp.end:]
+    return not rest.strip(" 。.;;,,()()[]【】〔〕")
+
+
+def _paragraph_items(item: Item, unit_like: UnitLike) -> list[Item]:
+    """Unnumbered paragraphs under one heading, each ending in its own
+    annotation, are tasks of their own (``三/p1``, ``三/p2``…).
+
+    Returns [] when the item is one task (or none), as usual. A line that is
+    only an annotation (a label line) belongs to the paragraph above it.
+    """
+    if len(item.lines) < 2:
+        return []
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    carriers = 0
+    for ln in item.lines:
+        spans = find_annotations(ln.text, unit_like)
+        if spans and _annotation_only(ln.text, spans) and not current and groups:
+            groups[-1].append(ln)  # a further label line of the paragraph above
+        elif spans:
+            carriers += 1
+            groups.append(current + [ln])
+            current = []
+        else:
+            current.append(ln)
+    if carriers < 2:
+        return []
+    parts = []
+    if find_annotations(item.heading, unit_like):
+        parts.append(Item(item.kind, item.label, item.path, item.heading, item.line, [], item.section,
+                          head=item.head))
+    section = item.section + (item.marker_line,)
+    for k, group in enumerate(groups, 1):
+        label = f"p{k}"
+        parts.append(Item("para", label, item.path + (label,), group[0].text, group[0].no, group[1:], section,
+                          head=group[0]))
+    return parts
+
+
+class _Found:
+    """An item with the annotations found in its text."""
+
+    def __init__(self, item: Item, unit_like: UnitLike, index: int):
+        self.item = item
+        self.index = index
+        self.text = ItemText([item.head_line] + list(item.lines))
+        self.spans = find_annotations(self.text.text, unit_like) if _may_hold(self.text.text) else []
+        self.extra: list[tuple[ItemText, list[Span]]] = []  # annotations moved here from a sub-item
+        self.children_text: list[str] = []
+
+    @property
+    def standalone_last(self) -> bool:
+        """Does the item end with its annotations on lines of their own
+        (label lines, a bracket alone on its line), after text that carries
+        none?"""
+        if not self.spans or not self.item.lines:
+            return False
+        s = self.text.text
+        first = self.spans[0]
+        line_start = s.rfind("\n", 0, first.start) + 1
+        if line_start == 0 or s[line_start:first.start].strip():
+            return False  # on the heading line, or after text on its line
+        rest = s[line_start:]
+        for sp in reversed(self.spans):
+            rest = rest[: sp.start - line_start] + rest[sp.end - line_start:]
+        return not rest.strip(" 。;\n")
+
+
+_MAY_HOLD = re.compile(r"[((〔【\[:]|牵头|配合|负责|参与|协办|落实")
+
+
+def _may_hold(text: str) -> bool:
+    return bool(_MAY_HOLD.search(text))
+
+
+class _Builder:
+    def __init__(self, doc: Document, unit_like: UnitLike):
+        self.doc = doc
+        self.unit_like = unit_like
+        self.tasks: list[Task] = []
+        self.assignments: list[Assignment] = []
+        self.diagnostics: list[Diagnostic] = []
+        self._ids: dict[str, int] = {}
+        self.standing: list[tuple[int, list[Entry]]] = []  # (task index from which on, units)
+
+    def warn(self, message: str, line: int | None = None, code: str = "") -> None:
+        self.diagnostics.append(Diagnostic(self.doc.source, message, line, "warning", code))
+
+    def task_id(self, path: str) -> str:
+        n = self._ids.get(path, 0) + 1
+        self._ids[path] = n
+        return path if n == 1 else f"{path}#{n}"
+
+    def add(self, *, path: str, number: str, title: str, text: str, line: int, section: tuple[str, ...],
+            ann: Annotation | None, annotation: str, kind: str, edge_line: int,
+            places: list[tuple[ItemText, int]] | None = None) -> str:
+        """Add a task and its edges; ``places`` holds, for each entry of
+        ``ann``, the item text it was read from and the offset of its
+        annotation there (so that each edge points at the text as written)."""
+        tid = self.task_id(path or number or str(line))
+        deadline = ann.deadline if ann else ""
+        self.tasks.append(Task(self.doc.name, tid, path, number, title, text, line, section,
+                               deadline, annotation, kind))
+        if ann is None:
+            return tid
+        order = 0
+        for k, e in enumerate(ann.entries):
+            name, line_no, start, end, raw = e.name, edge_line, -1, -1, ""
+            if places is not None and e.pieces:
+                where, offset = places[k]
+                shown, line_no, start, end, raw = where.written([(a + offset, b + offset) for a, b in e.pieces])
+                name = shown or name
+            self.assignments.append(Assignment(self.doc.name, tid, name, e.role, line_no, order,  # type: ignore[arg-type]
+                                               start, end, raw, e.how))
+            order += 1
+        for since, units in self.standing:
+            have = {(a.unit) for a in self.assignments if a.task_id == tid and a.doc == self.doc.name}
+            if since < len(self.tasks) - 1 and ann.entries:
+                for e in units:
+                    if e.name not in have:
+                        self.assignments.append(Assignment(self.doc.name, tid, e.name, "support", edge_line, order,
+                                                           how="standing"))
+                        order += 1
+        if ann.standing:
+            self.standing.append((len(self.tasks) - 1, ann.standing))
+        where_ = f"task {tid}"
+        if ann.rejected:
+            self.warn(f"{where_}: not read as a unit: {'、'.join(ann.rejected)}", edge_line, "unit-rejected")
+        if ann.empty_items:
+            self.warn(f"{where_}: empty item in the unit list", edge_line, "empty-item")
+        if ann.truncated:
+            self.warn(f"{where_}: the unit list names only some units (等…)", edge_line, "list-truncated")
+        if not ann.entries:
+            self.warn(f"{where_}: annotation names no unit: {annotation[:40]}", edge_line, "no-units")
+        elif not any(e.role == "lead" for e in ann.entries):
+            self.warn(f"{where_}: no lead unit", edge_line, "no-lead")
+        return tid
+
+    # ------------------------------------------------------------ items
+
+    def items(self, outline: Outline) -> None:
+        parts: list[Item] = []
+        for item in outline.items:
+            parts.extend(_paragraph_items(item, self.unit_like) or [item])
+        found = [_Found(item, self.unit_like, k) for k, item in enumerate(parts)]
+        self._closing_annotations(found, outline)
+        last_line = max((ln.no for ln in self.doc.lines), default=0)
+        for k, f in enumerate(found):
+            if f.spans or f.extra:
+                self.item(f, at_end=k == len(found) - 1 and not outline.tables and self._ends_document(f, last_line))
+
+    def _ends_document(self, f: _Found, last_line: int) -> bool:
+        return bool(f.spans) and f.text.line_no(f.spans[-1].start) >= last_line
+
+    def _closing_annotations(self, found: list[_Found], outline: Outline) -> None:
+        """An annotation on a line of its own after a run of sub-items that
+        carry none belongs to their parent item (1.完善预案体系 / (1)… (4)…
+        / (责任单位:…)), or, where they have no parent, to each of them."""
+        by_item = {id(f.item): f for f in found}
+        index = {id(item): k for k, item in enumerate(outline.items)}
+        for k, f in enumerate(found):
+            item = f.item
+            if not f.standalone_last or item.kind == "para":
+                continue
+            siblings = [g for g in found[:k] if g.item.parent == item.parent and g.item.kind == item.kind]
+            run: list[_Found] = []
+            for g in reversed(siblings):
+                if g.spans or g.extra:
+                    break
+                run.append(g)
+            if not run:
+                continue
+            run.reverse()
+            if any(g.item.children for g in run) or item.children:
+                continue
+            if item.parent is not None:
+                parent_item = outline.items[item.parent]
+                parent = by_item.get(id(parent_item))
+                if parent is None or parent.spans or parent.extra:
+                    continue
+                if len(run) + 1 < parent_item.children:
+                    continue  # the annotation closes only some of the sub-items
+                parent.extra.append((f.text, f.spans))
+                parent.children_text = [g.item.marker_line for g in run] + [item.marker_line]
+                f.spans = []
+            else:
+                for g in run:
+                    g.extra.append((f.text, f.spans))
+        del index
+
+    def item(self, f: _Found, at_end: bool = False) -> None:
+        item = f.item
+        s = f.text.text
+        spans = f.spans
+        if spans:
+            last = spans[-1]
+            cut = s.find("\n", last.end)
+            heading_only = last.end <= len(item.heading) and "。" not in item.heading[: last.start]
+            end = len(s) if cut < 0 or heading_only else cut
+        else:
+            end = len(s)
+        keep: list[tuple[int, int]] = []
+        pos = 0
+        for sp in spans:
+            if sp.start > pos:
+                keep.append((pos, min(sp.start, end)))
+            pos = max(pos, sp.end)
+        if pos < end:
+            keep.append((pos, end))
+        text = "".join(f.text.shown(a, b) for a, b in keep if a < b)
+        if f.children_text:
+            text = text.rstrip() + "\n" + "\n".join(f.children_text)
+        text = _clean_text(_EMPTY_BRACKETS.sub("", text))
+        heading = item.heading
+        for sp in reversed(spans):
+            if sp.start < len(heading):
+                heading = heading[: sp.start] + heading[min(sp.end, len(heading)):]
+        heading = f.text.shown(0, len(item.heading)) if heading == item.heading else heading
+        heading = heading.strip()
+
+        sources: list[tuple[ItemText, list[Span]]] = [(f.text, spans)] + f.extra
+        annotations = [(where, sp) for where, sps in sources for sp in sps]
+        content = ";".join(sp.content for _, sp in annotations)
+        cut_off = False
+        for n, (where, sp) in enumerate(annotations):
+            if sp.unbalanced:
+                if at_end and n == len(annotations) - 1 and where is f.text and sp.end >= len(s.rstrip()):
+                    cut_off = True
+                    self.warn("the text ends inside this task's annotation (cut off?): its units are not read",
+                              where.line_no(sp.start), "cut-off")
+                    continue
+                self.warn("annotation bracket is not closed", where.line_no(sp.start), "unbalanced")
+        edge_line = annotations[0][0].line_no(annotations[0][1].start) if annotations else item.line
+        parts = [(where, sp.content_start, parse_annotation(sp.content, self.unit_like, resolve=False))
+                 for n, (where, sp) in enumerate(annotations) if not (cut_off and n == len(annotations) - 1)]
+        merged = _merge(parts)
+        has_body = "\n" in text and bool(heading)
+        self.add(path=item.path_str, number=item.label, title=_title(heading or text, has_body),
+                 text=text, line=item.line, section=item.section, ann=merged.ann, annotation=content,
+                 kind="text", edge_line=edge_line, places=[(w, o) for w, o, _ in merged.places])
+
+    # ----------------------------------------------------------- tables
+
+    def tables(self, outline: Outline) -> None:
+        from .tables import table_tasks
+
+        for _, (path, section, rows) in sorted(outline.tables.items()):
+            table_tasks(self, path, section, rows)
+
+    # a plan with no annotation: the numbered key tasks, unassigned
+    def unassigned(self, outline: Outline) -> None:
+        items = outline.items
+        key = [i for i in items if len(i.path) == 1 and _KEY_SECTION.search(i.heading)]
+        if key:
+            roots = {i.path for i in key}
+        else:
+            roots = {i.path for i in items if len(i.path) == 1 and not _NOT_TASK_SECTION.search(i.heading)}
+        for item in items:
+            if item.children or len(item.path) < 2 or item.path[:1] not in roots:
+                continue
+            where = ItemText([item.head_line] + list(item.lines))
+            text = _clean_text(where.shown(0, len(where.text)))
+            self.add(path=item.path_str, number=item.label, title=_title(item.heading, bool(item.lines)),
+                     text=text, line=item.line, section=item.section, ann=None, annotation="",
+                     kind="unannotated", edge_line=item.line)
+
+    def numbering(self, outline: Outline) -> None:
+        """Warn on a repeated or skipped task number in a run of numbered items."""
+        prev: dict[tuple[str, ...], tuple[int, int]] = {}
+        for item in outline.items:
+            if item.kind != "num":
+                continue
+            top = item.path[:1]
+            n = int(item.label)
+            if top in prev:
+                last, _ = prev[top]
+                if n == last:
+                    self.warn(f"task number {n} repeated", item.line, "number-repeated")
+                elif n > last + 1:
+                    self.warn(f"task number jumps from {last} to {n}", item.line, "number-skipped")
+            prev[top] = (n, item.line)
+
+
+class _Merged:
+    def __init__(self) -> None:
+        self.ann = Annotation()
+        self.places: list[tuple[ItemText, int, Entry]] = []
+
+
+def _merge(parts: list[tuple[ItemText, int, Annotation]]) -> _Merged:
+    """One annotation from a task's several (label lines 牵头单位:甲 then
+    责任单位:乙; 甲牵头… then (乙、丙参与)): roles resolved over all of them,
+    units in order, each once, with its place in the text."""
+    out = _Merged()
+    ann = out.ann
+    deadlines = []
+    entries: list[Entry] = []
+    where_of: dict[int, tuple[ItemText, int]] = {}
+    groups = 0
+    for where, offset, one in parts:
+        for e in one.entries:
+            entries.append(e)
+            where_of[id(e)] = (where, offset)
+        groups += one.groups
+        ann.rejected += one.rejected
+        ann.notes += one.notes
+        ann.persons += one.persons
+        ann.empty_items += one.empty_items
+        ann.has_verb |= one.has_verb
+        ann.has_label |= one.has_label
+        ann.truncated |= one.truncated
+        ann.standing += one.standing
+        if one.deadline:
+            deadlines.append(one.deadline)
+    ann.entries = resolve_roles(entries, groups)
+    out.places = [(*where_of[id(e)], e) for e in ann.entries]
+    ann.deadline = ";".join(dict.fromkeys(deadlines))
+    return out
+
+
+_KEY_SECTION = re.compile(r"重点任务|主要任务|重点工作|工作任务|主要举措|重点举措|具体任务|任务措施|主要措施|重点行动|具体措施|行动任务|工作重点|专项行动")
+_NOT_TASK_SECTION = re.compile(r"总体要求|指导思想|基本原则|目标|保障|组织实施|工作要求|背景|现状|形势|奖补|政策|附则")
+
+
+# -------------------------------------------------------------- entry
+
+
+def extract_plan(doc: Document, unit_like: UnitLike | None = None) -> Plan:
+    """Extract the tasks and assignments of one document.
+
+    ``unit_like`` tells whether a short string reads as a unit name (the
+    gazetteer's :meth:`~taskgraph.normalise.Gazetteer.is_unit_like`; the
+    bundled gazetteer's by default); it decides whether an unlabelled
+    bracket such as ``(甲、乙负责)`` is an annotation.
+    """
+    unit_like = unit_like or default_unit_like
+    doc = layout(doc, unit_like)
+    outline = parse_outline(doc)
+    info = parse_info(doc, outline)
+    b = _Builder(doc, unit_like)
+    b.items(outline)
+    b.tables(outline)
+    if not b.tasks:
+        b.unassigned(outline)
+        if b.tasks:
+            b.warn(f"no annotation found: {len(b.tasks)} key tasks kept as unassigned", None, "unassigned")
+        else:
+            b.warn("no task found", None, "no-tasks")
+    b.numbering(outline)
+    return Plan(info, doc.source, b.tasks, b.assignments, list(doc.diagnostics) + b.diagnostics)
