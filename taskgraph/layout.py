@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from .lexicon import lexicon
@@ -40,7 +41,8 @@ UnitLike = Callable[[str], bool]
 
 # a pinyin syllable with a tone mark in brackets right after a character
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}\)")
+# (the bracket first: the regex engine skips to each "(" at C speed)
+_GLOSS = re.compile(rf"\((?<=[\u3400-\u9fff]\()(?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}\)")
 
 
 def without_glosses(text: str) -> str:
@@ -68,7 +70,7 @@ def strip_glosses(line: Line) -> Line:
     parts.append(text[last:])
     src = line.src or LineSource(text, text)
     cells = tuple(_GLOSS.sub("", c) for c in line.cells) if line.cells else line.cells
-    return Line(line.no, "".join(parts), cells, line.table, LineSource(src.raw, src.shown, tuple(gaps)), 0)
+    return Line(line.no, "".join(parts), cells, line.table, LineSource(src.raw, src.shown, tuple(gaps), src.norm), 0)
 
 
 # ------------------------------------------------------------------ cells
@@ -109,6 +111,8 @@ def _unfolded(line: Line) -> str:
     src = line.src
     if src is None or line.col or not ("\t" in src.raw or "  " in src.raw or "\u3000" in src.raw):
         return line.text
+    if src.norm is not None:
+        return src.norm.strip()
     from .text import normalise_text
 
     return normalise_text(src.raw).strip()
@@ -119,6 +123,7 @@ def _unfolded(line: Line) -> str:
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def column_kind(word: str) -> str | None:
     """The role of a table column from its header word: ``seq``, ``text``
     (the task), ``group``, ``other``, a unit column (``lead``, ``primary``,
@@ -186,12 +191,12 @@ def _header_words(text: str) -> tuple[list[str], int]:
     """Header words run together with no separator (``序号工作任务责任单位…``):
     the fewest words that cover the longest prefix of ``text``, and where
     they end."""
-    n = min(len(text), 60)
+    n = min(len(text), 48)
     best: dict[int, list[str]] = {0: []}
     for i in range(n):
         if i not in best:
             continue
-        for k in range(2, min(12, n - i) + 1):
+        for k in range(2, min(10, n - i) + 1):
             word = text[i:i + k]
             if column_kind(word) is None:
                 continue
@@ -246,10 +251,13 @@ def _short(text: str) -> str:
 
 def _header_at(lines: list[Line], i: int) -> _Header | None:
     text = lines[i].text
+    if len(text) > 16 and (_NOT_HEADER_START.match(text) or _PUNCT_EARLY.search(text, 0, 10)
+                           or not _starts_with_header_word(text[:14].replace(" ", ""))):
+        return None  # most lines: an outline item, prose, no header word at their start
     if not _UNIT_WORD.search(text[:80]):
         return None
     if len(text) > 160:  # a header with the rows run on behind it
-        glued = _glued_header(text[:60])
+        glued = _glued_header(text[:60]) if _starts_with_header_word(text[:12]) else None
         if glued is None:
             return None
         cells, end = glued
@@ -274,12 +282,27 @@ def _header_at(lines: list[Line], i: int) -> _Header | None:
         if kinds is not None and all(kinds):
             return _Header(kinds, parts, i, i + 1, "spaced")
     # one line, no separator, maybe with the first rows run on behind it
+    if not _starts_with_header_word(_SPACE.sub("", text[:16])):
+        return None
     glued = _glued_header(_SPACE.sub("", text) if _is_spaced_out(text) else text)
     if glued is not None:
         cells, end = glued
         rest = text[end:].strip() if not _is_spaced_out(text) else ""
         return _Header(columns(cells) or [], cells, i, i + 1, "glued", rest)
     return None
+
+
+def _starts_with_header_word(text: str) -> bool:
+    """A quick "no" for most lines: a header starts with 序号, or has a
+    header word within its first characters."""
+    return bool(_HEADER_START.match(text))
+
+
+# an outline item or a sentence is never a header
+_NOT_HEADER_START = re.compile(r"[(〔【]|[一二三四五六七八九十]+、|\d+[.、]|第[一二三四五六七八九十]")
+_PUNCT_EARLY = re.compile(r"[。,;:!?、“]")
+_HEADER_START = re.compile(r"(?:序\s*号|编\s*号|[\u4e00-\u9fff ]{0,10}?(?:任务|工作|事项|措施|举措|内容|目标|实事|项目|"
+                           r"名称|要点|领域|类别|主题|单位|部门|牵头|责任|主体|政策|指标|清单|问题|要求|改革|行动|重点))")
 
 
 def _is_spaced_out(text: str) -> bool:
@@ -726,8 +749,8 @@ def _tables(lines: list[Line], unit_like: UnitLike) -> list[Line]:
 _CN = "一二三四五六七八九十"
 _CN_VALUE = {c: v for v, c in enumerate("零一二三四五六七八九", 0)}
 _MIDLINE = re.compile(
-    rf"(?P<cn>[{_CN}]{{1,3}})、|[(〔](?P<pcn>[{_CN}]{{1,3}})[)〕]|(?P<num>\d{{1,3}})(?:\.(?![\d.])|、(?!\d{{1,3}}(?!\d)))"
-    rf"|[(〔](?P<pnum>\d{{1,3}})[)〕]|(?P<circ>[①-⑳])"
+    rf"(?=[{_CN}(〔\d①-⑳])(?:(?P<cn>[{_CN}]{{1,3}})、|[(〔](?P<pcn>[{_CN}]{{1,3}})[)〕]|(?P<num>\d{{1,3}})(?:\.(?![\d.])|、(?!\d{{1,3}}(?!\d)))"
+    rf"|[(〔](?P<pnum>\d{{1,3}})[)〕]|(?P<circ>[①-⑳]))"
 )
 _BEFORE_STRONG = "。;!?)〕】]|"
 
@@ -853,7 +876,20 @@ def layout(doc: Document, unit_like: UnitLike | None = None) -> Document:
         from .normalise import default_gazetteer
 
         unit_like = default_gazetteer().is_unit_like
-    lines = [strip_glosses(ln) for ln in doc.lines]
-    lines = _tables(lines, unit_like)
+    # one look at the whole text tells which steps have anything to do
+    whole = "\n".join(ln.text for ln in doc.lines)
+    lines = list(doc.lines)
+    if "(" in whole and _GLOSS.search(whole):
+        lines = [strip_glosses(ln) for ln in lines]
+    if _may_hold_table(whole, lines):
+        lines = _tables(lines, unit_like)
     lines = segment(lines)
     return replace(doc, lines=lines)
+
+
+def _may_hold_table(whole: str, lines: list[Line]) -> bool:
+    """Could the text hold a table: cell separators, or a unit column's word?"""
+    if "|" in whole or "\t" in whole or "单位" in whole or "部门" in whole or "主体" in whole:
+        return True
+    return any(ln.src is not None and ln.src.norm is not None and ln.src.norm is not ln.src.shown
+               and ("  " in ln.src.norm or "\t" in ln.src.norm) for ln in lines)

@@ -53,6 +53,7 @@ class Lexicon:
     carry_re: re.Pattern[str]
     standing_re: re.Pattern[str]
     undivided_re: re.Pattern[str]
+    any_note_re: re.Pattern[str]  # any of the notes above (a quick "no")
     note_openers: tuple[str, ...]
     deadline_re: re.Pattern[str]
     phrases: frozenset[str]
@@ -83,6 +84,18 @@ class Lexicon:
         """The label that ends at ``end`` in ``text`` (just before a colon):
         ``(label start, kind)``, the longest one, or None. Spaces between
         the label's characters are allowed (联 系 人)."""
+        lo = max(start, end - 2 * _MAX_LABEL)
+        window = text[lo:end]
+        hit = _BEFORE_CACHE.get(window, _MISSING)
+        if hit is _MISSING:
+            hit = self._label_before(window, len(window), 0)
+            if len(_BEFORE_CACHE) < 50_000:
+                _BEFORE_CACHE[window] = hit
+        if hit is None:
+            return None
+        return lo + hit[0], hit[1]  # type: ignore[index]
+
+    def _label_before(self, text: str, end: int, start: int = 0) -> tuple[int, str] | None:
         chars: list[str] = []
         positions: list[int] = []
         i = end - 1
@@ -181,6 +194,7 @@ def _label_kind(lex: Lexicon, word: str) -> str | None:
 
 _MISSING = object()
 _KIND_CACHE: dict[str, str | None] = {}
+_BEFORE_CACHE: dict[str, object] = {}
 
 
 def _alt(words) -> str:
@@ -216,6 +230,7 @@ def lexicon() -> Lexicon:
         carry_re=_any(note["carry"]),
         standing_re=_any(note["standing"]),
         undivided_re=_any(note["undivided"]),
+        any_note_re=_any(note["standing"] + note["first_leads"] + note["all_lead"] + note["undivided"] + note["carry"]),
         note_openers=tuple(sorted(note["note_openers"], key=len, reverse=True)),
         deadline_re=_any(data["deadline"]["patterns"]),
         phrases=frozenset(data["phrase"]["words"]),

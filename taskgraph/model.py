@@ -47,10 +47,13 @@ class LineSource:
     raw: str
     shown: str
     gaps: tuple[tuple[int, int], ...] = ()
+    norm: str | None = None  # raw normalised, white space not yet folded (when it differs from shown)
 
     def to_shown(self, i: int) -> int:
         """Position in ``shown`` of reading position ``i`` (a removal at
         ``i`` belongs to the character before it: it is skipped)."""
+        if not self.gaps:
+            return i
         return i + sum(n for at, n in self.gaps if at <= i)
 
     def shown_text(self, start: int, end: int) -> str:
@@ -63,7 +66,13 @@ class LineSource:
     def raw_span(self, start: int, end: int) -> tuple[int, int] | None:
         """``[start, end)`` of the reading text as a range of ``raw``, or
         None when the two cannot be aligned."""
-        offsets = _alignment(self.raw, self.shown)
+        if self.raw == self.shown:
+            a, b = self.to_shown(start), self.to_shown(end)
+            return min(a, len(self.raw)), min(b, len(self.raw))
+        offsets = self.__dict__.get("_offsets", _MISSING)
+        if offsets is _MISSING:
+            offsets = _alignment(self.raw, self.shown, self.norm)
+            object.__setattr__(self, "_offsets", offsets)  # computed once per line
         if offsets is None:
             return None
         a, b = min(self.to_shown(start), len(self.shown)), min(self.to_shown(end), len(self.shown))
@@ -72,18 +81,13 @@ class LineSource:
         return offsets[a], offsets[b - 1] + 1
 
 
-def _alignment(raw: str, shown: str) -> list[int] | None:
-    key = (raw, shown)
-    if key not in _ALIGNED:
-        from .text import align
+def _alignment(raw: str, shown: str, norm: str | None = None) -> list[int] | None:
+    from .text import align
 
-        if len(_ALIGNED) > 4096:
-            _ALIGNED.clear()
-        _ALIGNED[key] = align(raw, shown)
-    return _ALIGNED[key]
+    return align(raw, shown, norm)
 
 
-_ALIGNED: dict[tuple[str, str], list[int] | None] = {}
+_MISSING = object()
 
 
 @dataclass(frozen=True)

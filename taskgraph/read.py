@@ -536,16 +536,26 @@ def _text_lines(source: str, text: str, diagnostics: list[Diagnostic]) -> list[L
     if len(normalised) != len(raws):
         normalised = [normalise_text(raw) for raw in raws]
         whole = "\n".join(normalised)
-    # no mojibake signature and no rare character in the whole text: none in any line
-    clean = not _MOJIBAKE.search(text) and not _has_rare(whole)
+    # no mojibake signature and no rare character in the whole text: none in
+    # any line; else only the lines that hold a signature or a rare character
+    # are looked at (one search over the text tells which characters those are)
+    suspect = None
+    if _MOJIBAKE.search(text):
+        suspect = _ALWAYS
+    elif _has_rare(whole):
+        rare = {c for c in _NOT_CJK_OR_PRIVATE.sub("", whole) if _is_rare(c)}
+        suspect = re.compile("[" + re.escape("".join(sorted(rare))) + "]")
     for no, (raw, norm) in enumerate(zip(raws, normalised), start=1):
         line = fold_spaces(norm)
         if not line:
             continue
-        lines.append(Line(no, line, src=LineSource(raw, line)))
-        if not clean and _looks_mis_encoded(line, raw):
+        lines.append(Line(no, line, src=LineSource(raw, line, (), line if norm == line else norm)))
+        if suspect is not None and suspect.search(line) and _looks_mis_encoded(line, raw):
             diagnostics.append(_mojibake_warning(source, no))
     return lines
+
+
+_ALWAYS = re.compile("")  # a pattern that matches every line
 
 
 # ---- mojibake -------------------------------------------------------------

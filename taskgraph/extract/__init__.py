@@ -23,6 +23,7 @@ leads, the others support; with an explicit lead, 责任单位 lists supporters.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Callable
 
 from ..layout import layout
@@ -57,23 +58,19 @@ class ItemText:
         for ln in parts:
             self.starts.append(pos)
             pos += len(ln.text) + 1
-        self.text = "\n".join(ln.text for ln in parts)
+        self.text = "\n".join(ln.text for ln in parts) if len(parts) > 1 else parts[0].text
+        self.glossed = any(ln.src is not None and ln.src.gaps for ln in parts)
 
     def locate(self, pos: int) -> int:
         """Index of the part holding ``pos``."""
-        k = 0
-        for i, start in enumerate(self.starts):
-            if start > pos:
-                break
-            k = i
-        return k
+        return bisect_right(self.starts, pos) - 1 if len(self.starts) > 1 else 0
 
     def line_no(self, pos: int) -> int:
         return self.parts[self.locate(pos)].no
 
     def shown(self, a: int, b: int) -> str:
         """``text[a:b]`` as shown (glosses kept), line breaks kept."""
-        if not any(ln.src is not None and ln.src.gaps for ln in self.parts):
+        if not self.glossed:
             return self.text[a:b]
         out = []
         for k, ln in enumerate(self.parts):
@@ -85,16 +82,17 @@ class ItemText:
                 out.append("\n")
         return "".join(out)
 
-    def written(self, pieces: list[tuple[int, int]]) -> tuple[str, int, int, int]:
-        """``(shown name, line, start, end)`` of a unit's pieces: the name as
-        shown, and where it stands in the line as written (-1 if not known)."""
+    def written(self, pieces: list[tuple[int, int]]) -> tuple[str, int, int, int, str]:
+        """``(shown name, line, start, end, raw)`` of a unit's pieces: the
+        name as shown, and where it stands in the line as written (start
+        and end -1 when not known) and the characters there."""
         names, raws = [], []
         line = start = end = -1
         for a, b in pieces:
             k = self.locate(a)
             ln = self.parts[k]
             s = self.starts[k]
-            names.append(ln.shown(a - s, b - s))
+            names.append(ln.shown(a - s, b - s) if self.glossed else self.text[a:b])
             span = ln.raw_span(a - s, b - s)
             if line < 0:
                 line = ln.no
@@ -103,7 +101,7 @@ class ItemText:
                 if ln.no == line:
                     start = span[0] if start < 0 else start
                     end = span[1]
-        return "".join(names), line, start, end, "".join(raws)  # type: ignore[return-value]
+        return "".join(names), line, start, end, "".join(raws)
 
 
 _SPACED_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
@@ -131,7 +129,7 @@ def _paragraph_items(item: Item, unit_like: UnitLike) -> list[Item]:
     Returns [] when the item is one task (or none), as usual. A line that is
     only an annotation (a label line) belongs to the paragraph above it.
     """
-    if len(item.lines) < 2:
+    if len(item.lines) < 2 or sum(1 for ln in item.lines if _may_hold(ln.text)) < 2:
         return []
     groups: list[list[Line]] = []
     current: list[Line] = []
@@ -227,23 +225,28 @@ class _Builder:
         if ann is None:
             return tid
         order = 0
+        have: set[str] = set()
+        doc = self.doc.name
         for k, e in enumerate(ann.entries):
             name, line_no, start, end, raw = e.name, edge_line, -1, -1, ""
             if places is not None and e.pieces:
                 where, offset = places[k]
-                shown, line_no, start, end, raw = where.written([(a + offset, b + offset) for a, b in e.pieces])
+                shown, line_no, start, end, raw = where.written(
+                    [(a + offset, b + offset) for a, b in e.pieces] if offset else e.pieces)
                 name = shown or name
-            self.assignments.append(Assignment(self.doc.name, tid, name, e.role, line_no, order,  # type: ignore[arg-type]
+            self.assignments.append(Assignment(doc, tid, name, e.role, line_no, order,  # type: ignore[arg-type]
                                                start, end, raw, e.how))
+            have.add(name)
             order += 1
-        for since, units in self.standing:
-            have = {(a.unit) for a in self.assignments if a.task_id == tid and a.doc == self.doc.name}
-            if since < len(self.tasks) - 1 and ann.entries:
-                for e in units:
-                    if e.name not in have:
-                        self.assignments.append(Assignment(self.doc.name, tid, e.name, "support", edge_line, order,
-                                                           how="standing"))
-                        order += 1
+        if ann.entries:
+            for since, units in self.standing:  # 以下各项工作均需甲落实,不再列出
+                if since < len(self.tasks) - 1:
+                    for e in units:
+                        if e.name not in have:
+                            have.add(e.name)
+                            self.assignments.append(Assignment(doc, tid, e.name, "support", edge_line, order,
+                                                               how="standing"))
+                            order += 1
         if ann.standing:
             self.standing.append((len(self.tasks) - 1, ann.standing))
         where_ = f"task {tid}"
@@ -280,21 +283,19 @@ class _Builder:
         carry none belongs to their parent item (1.完善预案体系 / (1)… (4)…
         / (责任单位:…)), or, where they have no parent, to each of them."""
         by_item = {id(f.item): f for f in found}
-        index = {id(item): k for k, item in enumerate(outline.items)}
-        for k, f in enumerate(found):
+        runs: dict[tuple, list[_Found]] = {}  # siblings since the last one with an annotation
+        for f in found:
             item = f.item
+            key = (item.parent, item.kind)
             if not f.standalone_last or item.kind == "para":
+                if f.spans or f.extra:
+                    runs[key] = []
+                else:
+                    runs.setdefault(key, []).append(f)
                 continue
-            siblings = [g for g in found[:k] if g.item.parent == item.parent and g.item.kind == item.kind]
-            run: list[_Found] = []
-            for g in reversed(siblings):
-                if g.spans or g.extra:
-                    break
-                run.append(g)
-            if not run:
-                continue
-            run.reverse()
-            if any(g.item.children for g in run) or item.children:
+            run = runs.get(key, [])
+            runs[key] = []
+            if not run or any(g.item.children for g in run) or item.children:
                 continue
             if item.parent is not None:
                 parent_item = outline.items[item.parent]
@@ -309,7 +310,6 @@ class _Builder:
             else:
                 for g in run:
                     g.extra.append((f.text, f.spans))
-        del index
 
     def item(self, f: _Found, at_end: bool = False) -> None:
         item = f.item
@@ -354,7 +354,8 @@ class _Builder:
                     continue
                 self.warn("annotation bracket is not closed", where.line_no(sp.start), "unbalanced")
         edge_line = annotations[0][0].line_no(annotations[0][1].start) if annotations else item.line
-        parts = [(where, sp.content_start, parse_annotation(sp.content, self.unit_like, resolve=False))
+        parts = [(where, sp.content_start, sp.ann if sp.ann is not None
+                  else parse_annotation(sp.content, self.unit_like, resolve=False))
                  for n, (where, sp) in enumerate(annotations) if not (cut_off and n == len(annotations) - 1)]
         merged = _merge(parts)
         has_body = "\n" in text and bool(heading)

@@ -102,6 +102,7 @@ class Annotation:
     first_leads: bool = False  # a note restating that the first listed leads
     undivided: bool = False
     groups: int = 0  # groups of units under unit labels
+    all_lead: bool = False  # a note: every unit listed leads (所列单位均为牵头单位)
 
     @property
     def units(self) -> list[tuple[str, str]]:
@@ -161,6 +162,7 @@ def _text(work: str, a: int, b: int) -> str:
 # --------------------------------------------------------------- labels
 
 
+_ANY_OPEN = re.compile("[" + re.escape(OPEN) + "]")
 _BRACKET_LABEL = re.compile(r"[【\[]\s*([^【】\[\]]{2,14}?)\s*[】\]]\s*:?")
 
 
@@ -216,6 +218,33 @@ def parse_annotation(content: str, unit_like: UnitLike | None = None, context: s
     [('省发改委', 'lead'), ('铁路办', 'support'), ('相关市、县政府', 'support')]
     """
     unit_like = unit_like or default_unit_like
+    key = (content, context, resolve, unit_like)
+    done = _PARSED.get(key)
+    if done is None:
+        done = _parse(content, unit_like, context, resolve)
+        if len(_PARSED) >= 8192:
+            _PARSED.clear()
+        _PARSED[key] = done
+    return _copy(done)
+
+
+# plans repeat their annotations ((责任单位:市科技局) forty times): each is
+# read once per process, and a copy handed out (callers resolve roles in place)
+_PARSED: dict[tuple, Annotation] = {}
+
+
+def _copy(ann: Annotation) -> Annotation:
+    def entry(e: Entry) -> Entry:
+        return Entry(e.name, e.role, list(e.pieces), e.how, e.known)
+
+    out = Annotation(**{**ann.__dict__})
+    out.entries = [entry(e) for e in ann.entries]
+    out.standing = [entry(e) for e in ann.standing]
+    out.rejected, out.notes, out.persons = list(ann.rejected), list(ann.notes), list(ann.persons)
+    return out
+
+
+def _parse(content: str, unit_like: UnitLike, context: str | None, resolve: bool) -> Annotation:
     lex = lexicon()
     ann = Annotation()
     work = _notes_removed(content, ann)
@@ -246,6 +275,10 @@ def parse_annotation(content: str, unit_like: UnitLike | None = None, context: s
         _read_units(work, a, b, kind, unit_like, ann, entries, deadlines)
     ann.deadline = ";".join(dict.fromkeys(d for d in deadlines if d))
     ann.groups = groups
+    if ann.all_lead:
+        for e in entries:
+            if e.role in (None, "bare", "primary"):
+                e.role = "lead"
     if resolve:
         ann.entries = resolve_roles(entries, groups)
     else:
@@ -280,6 +313,8 @@ def _notes_removed(content: str, ann: Annotation) -> str:
     """``content`` with its notes blanked out (same length, so that offsets
     hold): rule notes, and notes in brackets after a name."""
     lex = lexicon()
+    if not lex.any_note_re.search(content) and not _ANY_OPEN.search(content):
+        return content  # the common case: nothing to take out
     work = list(content)
 
     def blank(a: int, b: int) -> None:
@@ -302,7 +337,7 @@ def _notes_removed(content: str, ann: Annotation) -> str:
             if flag == "first_leads":
                 ann.first_leads = True
             elif flag == "all_lead":
-                ann.notes.append("all_lead")
+                ann.all_lead = True
             elif flag == "undivided":
                 ann.undivided = True
             blank(m.start(), m.end())
@@ -560,6 +595,7 @@ class Span:
     content: str
     unbalanced: bool = False
     kind: str = "bracket"  # bracket | line | sentence
+    ann: Annotation | None = None  # the content as read when the span was found (roles unresolved)
 
     @property
     def content_start(self) -> int:
@@ -638,7 +674,7 @@ def _label_starts(s: str) -> list[tuple[int, int, str]]:
             continue
         out.append((a, body, kind))
     # 实施单位。甲牵头,乙配合: a label line closed by a full stop
-    for m in re.finditer(r"(?:^|(?<=\n))([\u4e00-\u9fff]{2,8})[。.]", s):
+    for m in _LABEL_STOP.finditer(s):
         if lex.label_kind(m.group(1)) in _UNIT_KINDS:
             out.append((m.start(1), m.end(), lex.label_kind(m.group(1)) or "bare"))
     out.sort()
@@ -646,6 +682,7 @@ def _label_starts(s: str) -> list[tuple[int, int, str]]:
 
 
 _SENTENCE_END = re.compile(r"[。;!?]")
+_LABEL_STOP = re.compile(r"(?:^|(?<=\n))([\u4e00-\u9fff]{2,8})[。.]")
 
 
 def _label_span_end(s: str, body: int, unit_like: UnitLike) -> int:
@@ -655,23 +692,23 @@ def _label_span_end(s: str, body: int, unit_like: UnitLike) -> int:
     line_end = s.find("\n", body)
     line_end = len(s) if line_end < 0 else line_end
     lex = lexicon()
-    i = body
-    while i < line_end:
-        ch = s[i]
-        if ch == ":":
-            hit = lex.label_before(s, i, body)
-            if hit is None:
+    for m in _COLON_OR_STOP.finditer(s, body, line_end):
+        i = m.start()
+        if m.group() == ":":
+            if lex.label_before(s, i, body) is None:
                 # 主要任务: — cut before the word that ends at the colon
                 j = i
                 while j > body and s[j - 1] not in " \t,,、;。":
                     j -= 1
                 return j
-        elif ch == "。":
+        else:
             rest = s[i + 1:line_end].strip()
             if rest and not _starts_label(rest):
                 return i + 1
-        i += 1
     return line_end
+
+
+_COLON_OR_STOP = re.compile("[:。]")
 
 
 def _starts_label(text: str) -> bool:
@@ -706,12 +743,15 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
             spans.append(Span(b, end, content, unbalanced, "bracket"))
             continue
         end = _label_span_end(s, body, unit_like)
+        while end > body and s[end - 1] in " \t":
+            end -= 1
         content = s[a:end]
+        ann = None
         if kind in _UNIT_KINDS:
-            ann = parse_annotation(content, unit_like)
+            ann = parse_annotation(content, unit_like, resolve=False)
             if not ann.entries and not ann.persons and not ann.deadline:
                 continue
-        spans.append(Span(a, end, content, False, "line"))
+        spans.append(Span(a, end, content, False, "line", ann))
     # 2. unlabelled brackets whose content reads as units with roles
     for b, e in _bracket_groups(s):
         if _inside(spans, b) or s[b] in "《<「":
@@ -722,45 +762,39 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
         if before not in "\n。;!?" and after and s[e:e + 1] not in "。;;,,\n" and not _MARKER_AFTER.match(s, e):
             continue  # mid-sentence (checked before reading the content: most brackets are mid-sentence)
         content = s[b + 1: e - 1]
-        ann = parse_annotation(content, unit_like)
+        ann = parse_annotation(content, unit_like, resolve=False)
         if not ann.entries or ann.empty_items or not ann.strong or ann.strong * 2 < len(ann.entries):
             continue
         if ann.rejected and (len(ann.rejected) >= len(ann.entries) or not ann.has_verb):
             continue
         if not ann.has_verb and not (before in "。;;!?\n " and not after) and not _MARKER_AFTER.match(s, e):
             continue  # a bare list without a verb only at the end of a sentence
-        spans.append(Span(b, e, content, False, "bracket"))
-    # 3. closing clauses of units and role verbs, without brackets
+        spans.append(Span(b, e, content, False, "bracket", ann))
+    # 3. closing clauses of units and role verbs, without brackets: a
+    # sentence that ends with its role verb (…。甲牵头,乙、丙配合。)
     if _ROLE_WORD.search(s):
-        for m in _SENTENCE_START.finditer(s):
-            start = m.end()
+        lex = lexicon()
+        ends: dict[int, list[int]] = {}  # sentence start -> where its clauses end with a verb
+        for m in _VERB_END.finditer(s):
+            start = max(s.rfind(c, 0, m.start()) for c in "。!?\n") + 1
+            while start < m.end() and s[start] in " \t":
+                start += 1
+            ends.setdefault(start, []).append(m.end())
+        for start, candidates in ends.items():
             if start == 0 or _inside(spans, start):
                 continue
-            stop = _sentence_stop(s, start)
-            content = s[start:stop]
-            if not _ROLE_WORD.search(content) or len(content) > 300:
-                continue
-            stripped = content.rstrip(" 。;")
-            if not stripped:
-                continue
-            ann = parse_annotation(stripped, unit_like)
-            if ann.entries and ann.has_verb and not ann.rejected and not ann.empty_items and ann.strong:
-                spans.append(Span(start, start + len(stripped), stripped, False, "sentence"))
+            for end in sorted(candidates, reverse=True):  # the longest run of clauses first
+                content = s[start:end]
+                if end - start > 300 or not lex.verb_suffix(content):
+                    continue
+                ann = parse_annotation(content, unit_like, resolve=False)
+                if ann.entries and ann.has_verb and not ann.rejected and not ann.empty_items and ann.strong:
+                    spans.append(Span(start, end, content, False, "sentence", ann))
+                    break
     spans.sort(key=lambda sp: sp.start)
     return spans
 
 
 _MARKER_AFTER = re.compile(r"\s*(?:[(〔]?\d{1,3}[)〕.、]|[(〔][一二三四五六七八九十]{1,3}[)〕]|[①-⑳])")
 _ROLE_WORD = re.compile("牵头|配合|负责|协办|参与|落实")
-_SENTENCE_START = re.compile(r"(?:^|[。!?\n])\s*")
-
-
-def _sentence_stop(s: str, start: int) -> int:
-    """The end of the run of clauses from ``start``: the end of the line or
-    the next full stop that ends it."""
-    line_end = s.find("\n", start)
-    line_end = len(s) if line_end < 0 else line_end
-    m = re.compile(r"[。!?]").search(s, start, line_end)
-    if m and s[m.end():line_end].strip():
-        return m.end()
-    return line_end
+_VERB_END = re.compile(r"(?:牵头|配合|负责|协办|参与|落实|协助|实施|推进|组织|办理|参加)(?=[ \t]*(?:[。!?;\n]|$))")
