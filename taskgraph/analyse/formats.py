@@ -12,8 +12,6 @@ output is the same bytes on every run and platform.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from pathlib import Path
@@ -90,11 +88,10 @@ def _text_rows(df: "pd.DataFrame"):
 
 
 def _csv_text(df: "pd.DataFrame") -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(list(df.columns))
-    w.writerows(_text_rows(df))
-    return buf.getvalue()
+    from ..export import csv_text
+
+    columns = _plain_columns(df)
+    return csv_text(list(df.columns), zip(*columns) if columns else (), lineterminator="\n")
 
 
 def _md_text(name: str, df: "pd.DataFrame") -> str:

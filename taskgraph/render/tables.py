@@ -18,7 +18,6 @@ a fixed date).
 """
 from __future__ import annotations
 
-import csv
 import html
 import io
 import math
@@ -29,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 
-from ..export import atomic_write
+from ..export import atomic_write, csv_text
 from ..model import Plan, Unit
+from ..safe import xlsx_text
 from . import style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -216,11 +216,7 @@ def display_width(text: str) -> int:
 # ------------------------------------------------------------ plain text
 
 def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue().encode("utf-8-sig")  # BOM: Excel reads Chinese right
+    return csv_text(header, rows).encode("utf-8-sig")  # BOM: Excel reads Chinese right
 
 
 def write_division_csv(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
@@ -411,6 +407,22 @@ def _print_setup(ws, title_row: int) -> None:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+def _put(ws, row: int, column: int, value: object):
+    """Write one cell of a workbook; a string is stored as text, never as a
+    formula (:func:`taskgraph.safe.xlsx_text`). With :func:`_append`, the
+    only way a value gets into any workbook taskgraph writes."""
+    cell = ws.cell(row, column, value)
+    xlsx_text(cell)
+    return cell
+
+
+def _append(ws, values: Sequence[object]) -> None:
+    """Add a row below the last one, as :func:`_put` writes a cell."""
+    ws.append(values)
+    for c in range(1, len(values) + 1):
+        xlsx_text(ws.cell(ws.max_row, c))
+
+
 def _xlsx_bytes(wb) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
@@ -432,12 +444,12 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -
     wb = Workbook()
     ws = wb.active
     ws.title = "任务分工表"
-    ws.append([division_title(plan)])
+    _append(ws, [division_title(plan)])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws.cell(1, 1).font = s["title"]
     ws.cell(1, 1).alignment = s["centre"]
     ws.row_dimensions[1].height = 30
-    ws.append(header)
+    _append(ws, header)
     for c in range(1, n + 1):
         cell = ws.cell(2, c)
         cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
@@ -449,7 +461,7 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -
             continue
         cells = _task_cells(row, full_text)
         for c, value in enumerate(cells, start=1):
-            cell = ws.cell(r, c, int(value) if c == 1 else value)
+            cell = _put(ws, r, c, int(value) if c == 1 else value)
             cell.font, cell.alignment, cell.border = s["font"], s["wrap"], s["border"]
             columns[c - 1].append(value)
         if row.unassigned:
@@ -468,7 +480,7 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -
 
 def _xl_group_row(ws, r: int, row: "GroupRow", n: int, s: dict) -> None:
     """A section heading merged across the row, shaded by its depth."""
-    ws.cell(r, 1, row.heading)
+    _put(ws, r, 1, row.heading)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
     fill = s["fill"](_GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
     for c in range(1, n + 1):
@@ -490,7 +502,7 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "责任矩阵"
-    ws.append(header)
+    _append(ws, header)
     for c in range(1, n + 1):
         cell = ws.cell(1, c)
         cell.font, cell.fill, cell.border = s["bold"], s["header_fill"], s["border"]
@@ -505,7 +517,7 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
         values = [row.number, row.title, *row.marks, row.n_lead, row.n_support, row.n_lead + row.n_support]
         titles.append(row.title)
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c, value if value != "" else None)
+            cell = _put(ws, r, c, value if value != "" else None)
             cell.font, cell.border = s["font"], s["border"]
             cell.alignment = s["wrap"] if c == 2 else s["centre"]
             if value == LEAD_MARK:
@@ -518,9 +530,9 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
     for label, counts in ((f"牵头 {LEAD_MARK}", lead), (f"配合 {SUPPORT_MARK}", support),
                           ("合计", [a + b for a, b in zip(lead, support)])):
         r = ws.max_row + 1
-        ws.cell(r, 2, label)
+        _put(ws, r, 2, label)
         for j, v in enumerate(counts):
-            ws.cell(r, 3 + j, v)
+            _put(ws, r, 3 + j, v)
         for c in range(1, n + 1):
             cell = ws.cell(r, c)
             cell.font, cell.border, cell.fill = s["bold"], s["border"], s["header_fill"]
@@ -576,9 +588,9 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
         columns, records = _records(data)
         ws = wb.create_sheet(_sheet_name(name, used))
         if not columns:
-            ws.append(["(无数据)"])
+            _append(ws, ["(无数据)"])
             continue
-        ws.append([headers.get(c, c) for c in columns])
+        _append(ws, [headers.get(c, c) for c in columns])
         for c in range(1, len(columns) + 1):
             cell = ws.cell(1, c)
             cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
@@ -586,7 +598,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
         for rec in records:
             values = [_plain(rec.get(c)) for c in columns]
             values = [_fmt(v) if isinstance(v, (list, tuple, set, frozenset)) else v for v in values]
-            ws.append(values)
+            _append(ws, values)
             for j, v in enumerate(values):
                 texts[j].append(_fmt(v))
         for c in range(1, len(columns) + 1):
