@@ -132,6 +132,9 @@ def print_tables(tables: Mapping[str, "pd.DataFrame"], fmt: str, console=None, m
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from ..safe import printable
 
     if console is None:
         console = Console(highlight=False, soft_wrap=False)
@@ -142,9 +145,9 @@ def print_tables(tables: Mapping[str, "pd.DataFrame"], fmt: str, console=None, m
         table = Table(title=name, title_justify="left", show_lines=False)
         for c in df.columns:
             numeric = df[c].dtype.kind in "iuf"
-            table.add_column(str(c), justify="right" if numeric else "left", overflow="fold")
+            table.add_column(Text(printable(c)), justify="right" if numeric else "left", overflow="fold")
         for row in _text_rows(df.head(max_rows)):
-            table.add_row(*row)
+            table.add_row(*(Text(printable(v)) for v in row))  # a plan's text: never markup, never a control code
         if len(df) > max_rows:
             table.caption = f"… {len(df) - max_rows} more rows (use --format csv or -o)"
         elif df.empty:
