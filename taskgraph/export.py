@@ -35,7 +35,7 @@ from typing import Iterable, Iterator, Sequence
 from .corpus import (ASSIGNMENT_COLUMNS, DOCUMENT_COLUMNS, TASK_COLUMNS, UNIT_COLUMNS, WARNING_COLUMNS,
                      Corpus)
 from .errors import UsageError
-from .safe import csv_cell
+from .safe import csv_cell, cut_utf8
 
 __all__ = ["atomic_write", "csv_text", "csv_bytes", "write_csv", "write_json", "write_extract", "EXTRACT_FILES", "MANIFEST",
            "Outputs", "finish_outputs", "read_manifest", "protect_inputs", "input_paths"]
@@ -72,7 +72,8 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
             raise UsageError(f"{path}: refused to write over an input file; choose another output folder")
         mode = stat.S_IMODE(st.st_mode)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the temporary name: hidden, and within the 255 bytes a name may have
+    fd, tmp = tempfile.mkstemp(prefix=f".{cut_utf8(path.name, 120)}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -26,7 +26,7 @@ from collections import Counter
 from typing import Iterable
 
 __all__ = ["FORMULA_START", "formula_like", "csv_cell", "uncsv_cell", "xlsx_text", "MAX_STEM_BYTES",
-           "output_stems", "printable"]
+           "output_stems", "cut_utf8", "decoded", "printable"]
 
 # ------------------------------------------------------------------ cells
 
@@ -102,7 +102,7 @@ _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u2028\u2029]+')
 _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
-def _cut(text: str, limit: int) -> str:
+def cut_utf8(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` bytes of UTF-8, at a character boundary."""
     data = text.encode("utf-8", "surrogatepass")
     if len(data) <= limit:
@@ -127,7 +127,7 @@ def _fold(stem: str) -> str:
 
 def _hashed(name: str, readable: str, digits: int) -> str:
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:digits]
-    head = _cut(readable, MAX_STEM_BYTES - 1 - digits)
+    head = cut_utf8(readable, MAX_STEM_BYTES - 1 - digits)
     return f"{head}-{digest}" if head else digest
 
 
@@ -141,9 +141,10 @@ def output_stems(names: Iterable[str], *, drop_suffix: bool = False, reserved: I
     case-insensitive disk), it is one of ``reserved`` (a name the caller
     uses itself), a Windows device name, empty, or over
     :data:`MAX_STEM_BYTES` bytes and cut — it ends in ``-`` and a short hash
-    of the whole name instead. Equal names get equal stems, different names
-    different stems, whatever the order or the other names: unique by
-    construction, not by a counter.
+    of the whole name instead (longer, in the unlikely case that it still
+    meets another stem). Different names get different stems, and a name's
+    stem does not depend on the order of the names: unique by construction,
+    not by a counter.
 
     >>> output_stems(["x/a.txt", "y/a.txt", "a-2.txt"], drop_suffix=True)
     ['x_a', 'y_a', 'a-2']
@@ -187,6 +188,20 @@ def _escape(match: re.Match) -> str:
     if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def decoded(text: str) -> str:
+    """``text`` with the bytes of a file name that are not UTF-8 (which
+    Python keeps as lone surrogates) written ``\\xNN``, so that it can be
+    written as UTF-8 into a table. Other text comes back as it is.
+
+    >>> decoded("plan\\udcff.txt")
+    'plan\\\\xff.txt'
+    """
+    return _SURROGATE.sub(_escape, text) if _SURROGATE.search(text) else text
 
 
 def printable(text: object) -> str:

@@ -61,6 +61,17 @@ def test_an_output_folder_that_is_a_file_is_named_on_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "a\\nerror: forged" in err
 
 
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names there must be valid Unicode")
+def test_a_file_name_that_is_not_utf8_is_shown_not_a_traceback(tmp_path, capsys):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"\xff\xfeplan.txt"), "wb") as fh:
+        fh.write(UNANNOTATED.encode("utf-8"))
+    assert main(["extract", str(folder), "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "\\xff\\xfeplan.txt" in err and "Traceback" not in err
+
+
 def test_markup_in_a_plan_is_printed_as_text(tmp_path, capsys):
     plan = tmp_path / "测试[bold]市[red].txt"  # no place in the text: the file name stands for it
     plan.write_text(PLAN.replace("区发改局", "区发改局[/b]"), encoding="utf-8")

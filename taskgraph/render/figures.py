@@ -746,5 +746,5 @@ def _wrap_place(place: str) -> str:
     for mark in ("省", "市"):
         i = place.find(mark)
         if 0 < i < len(place) - 1 and display_width(place) > 8:
-            return place[:i + 1] + "\n" + place[i + 1:]
-    return place
+            return _short(place[:i + 1], 16) + "\n" + _short(place[i + 1:], 16)
+    return _wrap(place, 16)  # a long name (a file name standing for a place): two lines at most

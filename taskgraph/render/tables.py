@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 
 from ..export import atomic_write, csv_text
 from ..model import Plan, Unit
-from ..safe import xlsx_text
+from ..safe import output_stems, xlsx_text
 from . import style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +41,7 @@ __all__ = [
     "division_rows", "division_title", "responsibility_matrix", "display_width",
     "write_division_xlsx", "write_division_docx", "write_division_csv", "write_division_markdown",
     "write_division_html", "division_markdown", "division_html", "write_division",
-    "write_matrix_xlsx", "write_matrix_csv", "write_workbook", "html_table",
+    "write_matrix_xlsx", "write_matrix_csv", "write_workbook", "html_table", "PLAN_FILES",
 ]
 
 DIVISION_HEADERS = ("序号", "重点任务", "牵头单位", "配合单位", "完成时限")
@@ -346,12 +346,18 @@ def _plain(v: object) -> object:
     return v
 
 
+#: The files of one plan in a report, ``<stem>-<kind>.<suffix>``, as (kind, suffix).
+PLAN_FILES = (("分工表", "xlsx"), ("分工表", "docx"), ("分工表", "csv"), ("分工表", "md"), ("分工表", "html"),
+              ("责任矩阵", "xlsx"), ("责任矩阵", "csv"))
+
+
 def write_division(plan: Plan, out_dir: str | Path, stem: str | None = None,
                    formats: Sequence[str] = ("xlsx", "docx", "csv", "md", "html"),
                    full_text: bool = False) -> list[Path]:
-    """Write the plan's 分工表 as ``<stem>-分工表.<fmt>`` for each format."""
+    """Write the plan's 分工表 as ``<stem>-分工表.<fmt>`` for each format
+    (default stem: the document's name, see :func:`taskgraph.safe.output_stems`)."""
     out = Path(out_dir)
-    stem = stem or Path(plan.info.doc).stem
+    stem = stem or output_stems([plan.info.doc], drop_suffix=True)[0]
     writers = {"xlsx": write_division_xlsx, "docx": write_division_docx, "csv": write_division_csv,
                "md": write_division_markdown, "html": write_division_html}
     return [writers[f](plan, out / f"{stem}-分工表.{f}", full_text=full_text) for f in formats]
