@@ -422,7 +422,8 @@ def report_timing(runs: int = 3) -> dict:
     script = Path(sys.executable).with_name("taskgraph")
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "taskgraph"]
     with tempfile.TemporaryDirectory(prefix="taskgraph-bench-report-") as tmp:
-        env = dict(os.environ, MPLCONFIGDIR=str(Path(tmp) / "mpl"), TMPDIR=str(Path(tmp) / "tmp"))
+        env = dict(os.environ, MPLCONFIGDIR=str(Path(tmp) / "mpl"), XDG_CACHE_HOME=str(Path(tmp) / "cache"),
+                   TMPDIR=str(Path(tmp) / "tmp"))
         (Path(tmp) / "tmp").mkdir()
         times = []
         for k in range(1 + runs):
