@@ -295,7 +295,7 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
              for path, name in sources]
     chunk = max(1, min(CHUNK, len(items) // (4 * n)))
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(_start_method()),
-                             initializer=_start_worker, initargs=(unit_files,)) as pool:
+                             initializer=_start_worker, initargs=(unit_files, os.getpid())) as pool:
         for result in pool.map(_extract_in_worker, items, chunksize=chunk):
             _add(corpus, result, progress)
     return corpus
@@ -333,9 +333,12 @@ def _start_method() -> str:
 _worker_gazetteer: "Gazetteer | None" = None
 
 
-def _start_worker(unit_files: tuple[str, ...]) -> None:
+def _start_worker(unit_files: tuple[str, ...], parent: int) -> None:
     global _worker_gazetteer
     from .normalise import Gazetteer
+    from .workers import die_with_parent
+
+    die_with_parent(parent)  # a worker never outlives the run
 
     _worker_gazetteer = Gazetteer.load(unit_files)  # once per process, not per plan
 

@@ -131,14 +131,23 @@ def _freeze_layout(fig: Figure) -> None:
         fig.set_layout_engine(None)
 
 
+def _encoded(fig: Figure, formats: Sequence[str] = FORMATS) -> dict[str, bytes]:
+    """The figure in each format, laid out once."""
+    out = {}
+    for fmt in formats:
+        out[fmt] = figure_bytes(fig, fmt)
+        _freeze_layout(fig)
+    return out
+
+
+def _write(out_dir: str | Path, name: str, encoded: dict[str, bytes]) -> list[Path]:
+    out = Path(out_dir)
+    return [atomic_write(out / f"{name}.{fmt}", data) for fmt, data in encoded.items()]
+
+
 def save_figure(fig: Figure, out_dir: str | Path, name: str, formats: Sequence[str] = FORMATS) -> list[Path]:
     """Write ``<name>.png``/``.svg``/``.pdf`` into ``out_dir`` (atomically)."""
-    out = Path(out_dir)
-    written = []
-    for fmt in formats:
-        written.append(atomic_write(out / f"{name}.{fmt}", figure_bytes(fig, fmt)))
-        _freeze_layout(fig)
-    return written
+    return _write(out_dir, name, _encoded(fig, formats))
 
 
 # ------------------------------------------------------ many figures at once
@@ -161,8 +170,11 @@ def render_figures(jobs: Sequence[FigureJob], out_dir: str | Path, *, workers: i
     Figures are drawn in forked worker processes when the platform forks
     cleanly (Linux and other POSIX systems but macOS) and this process runs a
     single thread; otherwise, or with ``workers=1``, one after the other
-    here. The files are the same either way. Warnings raised while drawing
-    in a worker (a missing glyph, say) are raised again here.
+    here. The files are the same either way. Workers hand the encoded
+    figures back and this process writes them, so nothing is written once
+    it is gone; and workers end when it does
+    (:func:`taskgraph.workers.die_with_parent`). Warnings raised while
+    drawing in a worker (a missing glyph, say) are raised again here.
 
     :param workers: processes to use; default one per CPU, at most 8.
     :param done: called with each figure's name once it is written.
@@ -182,15 +194,19 @@ def render_figures(jobs: Sequence[FigureJob], out_dir: str | Path, *, workers: i
         import warnings
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_render_caught, job, out_dir): job for job in jobs}
+        from ..workers import die_with_parent
+
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
+            futures = {pool.submit(_draw_caught, job): job for job in jobs}
             for future in as_completed(futures):
-                paths, caught = future.result()
+                encoded, caught = future.result()
                 for message, category in caught:
                     warnings.warn(message, category, stacklevel=2)
-                results[futures[future].name] = paths
+                job = futures[future]
+                results[job.name] = _write(out_dir, job.name, encoded)
                 if done:
-                    done(futures[future].name)
+                    done(job.name)
     return {job.name: results[job.name] for job in jobs}
 
 
@@ -204,18 +220,22 @@ def _worker_count(workers: int | None, n_jobs: int) -> int:
     return max(1, min(workers, n_jobs)) if forks_cleanly else 1
 
 
+def _draw(job: FigureJob) -> dict[str, bytes]:
+    return _encoded(globals()[job.plot](*job.args, **job.kwargs))
+
+
 def _render(job: FigureJob, out_dir: str | Path) -> list[Path]:
-    fig = globals()[job.plot](*job.args, **job.kwargs)
-    return save_figure(fig, out_dir, job.name)
+    return _write(out_dir, job.name, _draw(job))
 
 
-def _render_caught(job: FigureJob, out_dir: str | Path) -> tuple[list[Path], list[tuple[str, type]]]:
+def _draw_caught(job: FigureJob) -> tuple[dict[str, bytes], list[tuple[str, type]]]:
+    """In a worker: the figure, encoded, and the warnings drawing it raised."""
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        paths = _render(job, out_dir)
-    return paths, [(str(w.message), w.category) for w in caught]
+        encoded = _draw(job)
+    return encoded, [(str(w.message), w.category) for w in caught]
 
 
 def _short(text: str, width: int) -> str:
