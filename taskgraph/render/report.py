@@ -242,7 +242,8 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     # one cut of the font for the figures and the page: the page's text is
     # known before the figures are drawn (they only add pictures and files)
     to_come = [figure_dir / f"{job.name}.{fmt}" for job in jobs for fmt in figures.FORMATS]
-    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, written + to_come, out)
+    notes = {job.name: figures.figure_note(job) for job in jobs}  # what a figure of a large plan leaves out
+    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out)
     figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft), font)
     step(f"figures ({len(jobs)})")
     drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"))
@@ -251,7 +252,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
         written += paths
         embedded[name] = next(p for p in paths if p.suffix == ".svg").read_bytes()
 
-    page = _index_html(corpus, a, stems, place_stems, embedded, written, out, font)
+    page = _index_html(corpus, a, stems, place_stems, embedded, notes, written, out, font)
     written.append(atomic_write(out / "index.html", page.encode("utf-8")))
     if progress:
         progress("done", total, total)
@@ -268,7 +269,7 @@ def _href(path: Path, root: Path) -> str:
     return _e(quote(path.relative_to(root).as_posix()))
 
 
-def _img(embedded: dict[str, bytes], name: str, alt: str) -> str:
+def _img(embedded: dict[str, bytes], name: str, alt: str, note: str | None = None) -> str:
     svg = embedded.get(name)
     if svg is None:
         return ""
@@ -277,8 +278,9 @@ def _img(embedded: dict[str, bytes], name: str, alt: str) -> str:
     size = re.search(rb'<svg[^>]*\swidth="([\d.]+)pt"', svg)
     width = f' style="width:{float(size.group(1)) * 2:.0f}px"' if size else ""
     links = " · ".join(f'<a href="figures/{_e(quote(name))}.{fmt}">{fmt.upper()}</a>' for fmt in ("png", "svg", "pdf"))
+    said = f'<br><span class="note">{_e(note)}</span>' if note else ""
     return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{_e(alt)}"{width}>'
-            f"<figcaption>{_e(alt)} <span class=files>{links}</span></figcaption></figure>")
+            f"<figcaption>{_e(alt)} <span class=files>{links}</span>{said}</figcaption></figure>")
 
 
 def _table(frame: "pd.DataFrame", columns: list[str] | None = None, limit: int | None = None) -> str:
@@ -308,18 +310,23 @@ def _plan_summary(plan: "Plan", doc_row: dict) -> str:
 
 
 def _index_html(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str, str], embedded: dict[str, bytes],
-                written: list[Path], root: Path, font) -> str:
-    return _page(_page_body(corpus, a, stems, places, embedded, written, root), font)
+                notes: dict[str, str | None], written: list[Path], root: Path, font) -> str:
+    return _page(_page_body(corpus, a, stems, places, embedded, notes, written, root), font)
 
 
 _TAG = re.compile(r"<[^>]*>")
 
 
 def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str, str],
-               embedded: dict[str, bytes], written: list[Path], root: Path) -> str:
+               embedded: dict[str, bytes], notes: dict[str, str | None], written: list[Path], root: Path) -> str:
     """The page's ``<body>`` content: every text the page shows (the figures
-    come in as ``embedded`` SVGs, ``written`` are the files listed;
-    ``places`` maps each place with units to its figures' stem)."""
+    come in as ``embedded`` SVGs with ``notes`` on what they leave out,
+    ``written`` are the files listed; ``places`` maps each place with units
+    to its figures' stem)."""
+
+    def img(name: str, alt: str) -> str:
+        return _img(embedded, name, alt, notes.get(name))
+
     records = corpus.records()
     docs = {d["doc"]: d for d in records["documents"]}
     s = corpus.summary()
@@ -356,9 +363,9 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
         add(f"<details open><summary>任务分工表（{n_tasks} 项任务）</summary>"
             f'<div class="scroll">{tables.division_html(plan, table_id=f"division-{i + 1}")}</div></details>')
         if plan.assignments:
-            add(_img(embedded, f"matrix-{stem}", f"{title}：责任矩阵"))
+            add(img(f"matrix-{stem}", f"{title}：责任矩阵"))
             add(f"<details><summary>任务—单位关系图</summary>"
-                f"{_img(embedded, f'bipartite-{stem}', f'{title}：任务—单位关系')}</details>")
+                f"{img(f'bipartite-{stem}', f'{title}：任务—单位关系')}</details>")
         else:
             add('<p class="note">该方案未标注责任单位：任务全部列为“未明确责任单位”，没有责任矩阵图。</p>')
         add("</article>")
@@ -368,10 +375,10 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     add('<section id="load"><h2>单位负荷</h2>')
     add('<p class="note">牵头计 1，配合计 0.5（加权负荷）；同一任务中既牵头又配合的单位只计牵头。</p>')
     add(_table(a.concentration))
-    add(_img(embedded, "load-by-function", "各职能部门承担任务（按地区）"))
+    add(img("load-by-function", "各职能部门承担任务（按地区）"))
     for place in places:
         add(f"<h3>{_e(place)}</h3>")
-        add(_img(embedded, f"load-{places[place]}", f"{place}：各单位承担任务"))
+        add(img(f"load-{places[place]}", f"{place}：各单位承担任务"))
         add(_table(a.load[a.load["place"] == place],
                    ["unit", "function", "lead", "support", "total", "weighted", "share", "rank", "partners"]))
     add("</section>")
@@ -390,16 +397,16 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     add('<p class="note">共同承担任务的单位连成网络，按社区划分为工作组（Louvain，Newman 加权）。</p>')
     add(_table(a.clusters, ["place", "cluster", "n_units", "units", "lead_units", "n_tasks", "words", "stability"]))
     for place in places:
-        add(_img(embedded, f"network-{places[place]}", f"{place}：共同承担任务的单位网络"))
+        add(img(f"network-{places[place]}", f"{place}：共同承担任务的单位网络"))
     add("<h3>联系最紧密的单位对</h3>")
     add(_table(a.pairs, ["place", "unit_a", "unit_b", "shared", "newman"], limit=60))
     add("</section>")
 
     # --- overlap
     add('<section id="overlap"><h2>地区比较</h2>')
-    add(_img(embedded, "overlap-functions", "各地区按职能的任务分布"))
+    add(img("overlap-functions", "各地区按职能的任务分布"))
     add(_table(a.function_matrix))
-    add(_img(embedded, "overlap-similarity", "地区间相似度"))
+    add(img("overlap-similarity", "地区间相似度"))
     add(_table(a.similarity))
     add("<h3>各地相似的任务</h3>")
     add(_table(a.matches, ["similarity", "lead_match", "place_a", "title_a", "lead_a", "place_b", "title_b",
