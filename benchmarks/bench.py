@@ -6,7 +6,9 @@
     python benchmarks/bench.py --sizes '' --scale 100000,5000   # no extraction sizes
 
 It also times `taskgraph report` on the seeds, cold (fresh font caches of its
-own) and warm.
+own) and warm, and, with ``--report-scale``, on one generated plan of 20,000
+tasks and about 5,000 units (the corpus made directly, as for ``--scale``):
+its time, and the peak memory of the process and of its figure workers.
 
 Extraction runs on a synthetic corpus made by recombining the seeds' real
 sections and annotations (written under a temporary folder): each plan takes
@@ -348,6 +350,8 @@ def _child(spec: dict) -> dict:
         import taskgraph
 
         out = analyses_run(taskgraph.load(spec["files"], jobs=None))
+    elif kind == "report-scale":
+        out = report_scale(spec["tasks"], spec["units"])
     elif kind == "scale":
         t = time.perf_counter()
         corpus = scale_corpus(spec["tasks"], spec["units"])
@@ -422,7 +426,8 @@ def report_timing(runs: int = 3) -> dict:
     script = Path(sys.executable).with_name("taskgraph")
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "taskgraph"]
     with tempfile.TemporaryDirectory(prefix="taskgraph-bench-report-") as tmp:
-        env = dict(os.environ, MPLCONFIGDIR=str(Path(tmp) / "mpl"), TMPDIR=str(Path(tmp) / "tmp"))
+        env = dict(os.environ, MPLCONFIGDIR=str(Path(tmp) / "mpl"), XDG_CACHE_HOME=str(Path(tmp) / "cache"),
+                   TMPDIR=str(Path(tmp) / "tmp"))
         (Path(tmp) / "tmp").mkdir()
         times = []
         for k in range(1 + runs):
@@ -431,6 +436,33 @@ def report_timing(runs: int = 3) -> dict:
                            capture_output=True, check=True)
             times.append(time.perf_counter() - t)
     return {"cold": times[0], "warm": min(times[1:]), "warm_max": max(times[1:])}
+
+
+def report_scale(n_tasks: int, n_units: int) -> dict:
+    """``write_report`` (what ``taskgraph report`` runs after extraction) on
+    one plan of ``n_tasks`` tasks naming up to ``n_units`` units, in a
+    temporary folder; seconds, the sizes of its largest files, and the peak
+    memory of the figure workers (the process's own is added by the caller)."""
+    from taskgraph.render.report import write_report
+
+    t = time.perf_counter()
+    corpus = scale_corpus(n_tasks, n_units, per_place=n_units, per_plan=n_tasks)
+    generated = time.perf_counter() - t
+    with tempfile.TemporaryDirectory(prefix="taskgraph-bench-large-") as tmp:
+        t = time.perf_counter()
+        written = write_report(corpus, tmp)
+        seconds = time.perf_counter() - t
+        sizes = {p.relative_to(tmp).as_posix(): p.stat().st_size for p in written}
+        pngs = [p for p in written if p.suffix == ".png"]
+        from PIL import Image
+
+        pixels = max((Image.open(p).size for p in pngs), key=lambda wh: wh[0] * wh[1])
+    s = corpus.summary()
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    largest = sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
+    return {"seconds": seconds, "generate": generated, "tasks": s["tasks"], "units": s["units"],
+            "edges": s["edges"], "files": len(written), "mb": sum(sizes.values()) / 1e6,
+            "largest": [(name, size / 1e6) for name, size in largest], "png": pixels, "workers_mb": workers_mb}
 
 
 def extraction_table(sizes: list[int], jobs: list[int], tmp: Path) -> tuple[list[dict], list[str]]:
@@ -491,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=0, help="also extract with this many processes (default: one per CPU)")
     ap.add_argument("--scale", default="100000,5000", help="TASKS,UNITS of the generated corpus for the analyses "
                     "at scale (default 100000,5000; 0 skips them)")
+    ap.add_argument("--report-scale", default="20000,5000", help="TASKS,UNITS of the one generated plan the "
+                    "report is timed on (default 20000,5000; 0 skips it)")
     ap.add_argument("--recall-sample", type=int, default=400, help="tasks whose matches are checked by brute force")
     ap.add_argument("--quick", action="store_true", help="a smoke run: 1 and 100 plans, 10,000 tasks at scale")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -517,6 +551,14 @@ def main(argv: list[str] | None = None) -> int:
     rep = report_timing(1 if args.quick else 3)
     print(f"report: taskgraph report on the {len(list(SEEDS.iterdir()))} seeds, {rep['cold']:.1f} s cold (no font "
           f"list, no font cut cached), then {rep['warm']:.1f}–{rep['warm_max']:.1f} s")
+    large = [2_000, 500] if args.quick else [int(x) for x in args.report_scale.split(",") if x]
+    if large and large[0]:
+        r = in_child({"kind": "report-scale", "tasks": large[0], "units": large[1] if len(large) > 1 else 5000})
+        print(f"report at scale (one generated plan): {r['tasks']:,} tasks, {r['units']:,} units, {r['edges']:,} "
+              f"edges: {r['seconds']:.1f} s, peak {r['peak_mb']:,.0f} MB (figure workers {r['workers_mb']:,.0f} MB "
+              f"each at most); {r['files']} files, {r['mb']:.1f} MB, largest "
+              + ", ".join(f"{name} {mb:.1f} MB" for name, mb in r["largest"])
+              + f"; largest PNG {r['png'][0]} × {r['png'][1]} px")
     if scale and scale[0]:
         r = in_child({"kind": "scale", "tasks": scale[0], "units": scale[1] if len(scale) > 1 else scale[0] // 20,
                       "recall_sample": args.recall_sample})

@@ -18,6 +18,7 @@ from typing import List, Optional
 import typer
 
 from .errors import TaskgraphError, UsageError
+from .safe import printable
 
 __all__ = ["app", "main"]
 
@@ -66,6 +67,14 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def _say(console, text: str, style: str | None = None) -> None:
+    """Print one message line. Every message goes through here: a file name
+    (or any text of a plan) in it has its control characters escaped
+    (:func:`taskgraph.safe.printable`), so it cannot forge a line, and is
+    never read as rich markup."""
+    console.print(printable(text), style=style, markup=False, highlight=False)
+
+
 def _paths(paths: Optional[List[str]]) -> list[str]:
     from .corpus import default_inputs
 
@@ -93,7 +102,7 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
     # no refresh thread (auto_refresh=False): plans may be read in forked
     # processes, which a second thread would make unsafe; refreshed at most
     # ten times a second, so that printing does not slow a large corpus down
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, auto_refresh=False,
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), console=err, auto_refresh=False,
                   transient=True) as bar:
         task = bar.add_task("reading plans…", total=None)
         shown = [0.0, 0]
@@ -102,7 +111,7 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
             shown[1] += 1
             now = time.monotonic()
             if now - shown[0] >= 0.1:
-                bar.update(task, description=f"read {shown[1]} plans: {name}")
+                bar.update(task, description=printable(f"read {shown[1]} plans: {name}"))
                 bar.refresh()
                 shown[0] = now
 
@@ -118,10 +127,10 @@ def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
             continue
         if shown == limit:
             rest = sum(1 for x in corpus.diagnostics if x.level != "info") - limit
-            err.print(f"… {rest} more (see warnings.csv)")
+            _say(err, f"… {rest} more (see warnings.csv)")
             break
         style = "red" if d.level == "error" else "yellow"
-        err.print(f"{d.level}: {d}", style=style, markup=False)
+        _say(err, f"{d.level}: {d}", style)
         shown += 1
 
 
@@ -186,7 +195,7 @@ def write_outputs(corpus, output: Path, write, quiet: bool, command: str | None 
     if not quiet:
         err = _console(stderr=True)
         for note in outputs.notes():
-            err.print(f"note: {note}", markup=False)
+            _say(err, f"note: {note}")
     return written
 
 
@@ -208,7 +217,7 @@ def _print_summary(corpus, output: Path, written: list[Path]) -> None:
     con = _console()
     con.print(table)
     if written:
-        con.print(f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
+        _say(con, f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
 
 
 # ------------------------------------------------------------------ graph and analyses
@@ -247,8 +256,8 @@ def _emit(tables: dict, fmt: str, output: Optional[Path], quiet: bool) -> None:
     if output is not None:
         written = write_tables(tables, output)
         if not quiet:
-            _console(stderr=True).print(f"wrote {len(written)} files to {output}/: "
-                                        + ", ".join(p.name for p in written))
+            _say(_console(stderr=True), f"wrote {len(written)} files to {output}/: "
+                 + ", ".join(p.name for p in written))
 
 
 @app.command(epilog=EPILOG)
@@ -273,7 +282,7 @@ def graph(
     if not quiet or fmt != "table":
         _emit({"graph": graph_summary(G)}, fmt, None, quiet)
     if not quiet:
-        _console(stderr=True).print(f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
+        _say(_console(stderr=True), f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
     raise typer.Exit(exit_status(corpus, False))
 
 
@@ -384,9 +393,8 @@ def overlap(
         opts["top_k"] = top_k or None
     tables = overlap_tables(G, **opts)
     if not quiet and not tables["overlap_tasks"].attrs.get("exhaustive", True):
-        _console(stderr=True).print("note: too many tasks to compare every pair: each was compared with its "
-                                    "likeliest matches (similarities exact; a few matches may be missing, see "
-                                    "README, Performance)", markup=False)
+        _say(_console(stderr=True), "note: too many tasks to compare every pair: each was compared with its "
+             "likeliest matches (similarities exact; a few matches may be missing, see README, Performance)")
     _emit(tables, fmt, output, quiet)
     raise typer.Exit(exit_status(corpus, False))
 
@@ -430,19 +438,20 @@ def report(
 
         # no refresh thread: figures are drawn in forked processes, which a
         # second thread would make unsafe
-        columns = (TextColumn("{task.description}", table_column=Column(width=40, no_wrap=True)), BarColumn(),
+        columns = (TextColumn("{task.description}", markup=False, table_column=Column(width=40, no_wrap=True)),
+                   BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err, auto_refresh=False, transient=True) as bar:
             task = bar.add_task("report", total=None)
 
             def progress(description: str, done: int, total: int) -> None:
-                bar.update(task, description=description, completed=done, total=total)
+                bar.update(task, description=printable(description), completed=done, total=total)
                 bar.refresh()
 
             written = write_outputs(corpus, output, lambda: write_report(
                 corpus, output, progress=progress, font=font, workers=jobs), quiet, "report")
     if not quiet:
-        _console().print(f"wrote {len(written)} files to {output}/; open {output / 'index.html'}")
+        _say(_console(), f"wrote {len(written)} files to {output}/; open {output / 'index.html'}")
     raise typer.Exit(exit_status(corpus, strict))
 
 
@@ -456,13 +465,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     except SystemExit as e:  # pragma: no cover - click's own exits
         return int(e.code or 0)
     except UsageError as e:
-        _console(stderr=True).print(f"error: {e}", style="red", markup=False)
+        _say(_console(stderr=True), f"error: {e}", "red")
         return 2
     except TaskgraphError as e:
-        _console(stderr=True).print(f"error: {e}", style="red", markup=False)
+        _say(_console(stderr=True), f"error: {e}", "red")
         return 1
     except KeyboardInterrupt:
-        _console(stderr=True).print("interrupted", style="red")
+        _say(_console(stderr=True), "interrupted", "red")
         return 130
     except Exception as e:  # click usage errors arrive here in non-standalone mode
         # typer >= 0.2x carries its own copy of click (no `import click`):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .model import Diagnostic, Document, Plan, Unit
+from .safe import decoded
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -61,21 +62,51 @@ class Corpus:
     units: dict[tuple[str, str], Unit] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unreadable: int = 0
+    _names: set[str] = field(default_factory=set, init=False, repr=False, compare=False)  # the plans' docs
 
     def add(self, result: "Diagnostic | tuple[Plan, dict[tuple[str, str], Unit]]") -> None:
         """Add what :func:`extract_document` returned for one document (its
         plan and units, or the error that stopped it). Results added in
         input order make the same corpus wherever they were computed: in
-        this process, a process pool, or on a cluster."""
+        this process, a process pool, or on a cluster.
+
+        A document's name is its key in every table, so no two plans of a
+        corpus share one: a plan whose name is taken (a file ``stdin.txt``
+        read with ``-``, results of two runs put together) is renamed
+        ``<name>#2`` (``#3``…), with a warning saying which input it is."""
         if isinstance(result, Diagnostic):
             self.diagnostics.append(result)
             self.unreadable += 1
             return
-        plan, units = result
+        plan, units = self._named_apart(*result)
         for key, unit in units.items():
             self.units.setdefault(key, unit)
         self.plans.append(plan)
         self.diagnostics.extend(plan.diagnostics)
+
+    def _named_apart(self, plan: Plan, units: dict[tuple[str, str], Unit]
+                     ) -> tuple[Plan, dict[tuple[str, str], Unit]]:
+        """The plan (and its units) under a document name no other plan of
+        the corpus has, written as UTF-8 can be (see :func:`taskgraph.safe.decoded`)."""
+        names = self._names
+        if len(names) != len(self.plans):  # plans put in without add()
+            names = self._names = {p.info.doc for p in self.plans}
+        doc = plan.info.doc
+        name = decoded(doc)
+        notes = []
+        if name in names:
+            k = 2
+            while f"{name}#{k}" in names:
+                k += 1
+            notes.append(Diagnostic(plan.source, f"another input is also named {name}: this one is "
+                                    f"{name}#{k} in every table", None, "warning", "renamed"))
+            name = f"{name}#{k}"
+        names.add(name)
+        if name == doc:
+            return plan, units
+        plan = Plan(replace(plan.info, doc=name), plan.source, [replace(t, doc=name) for t in plan.tasks],
+                    [replace(a, doc=name) for a in plan.assignments], [*plan.diagnostics, *notes])
+        return plan, {(name if d == doc else d, u): unit for (d, u), unit in units.items()}
 
     # ------------------------------------------------------------ records
     def records(self) -> dict[str, list[dict]]:
@@ -117,7 +148,7 @@ class Corpus:
             n_assigned = len({t.task_id for t in plan.tasks} & set(roles))
             d = asdict(info)
             d.update({
-                "source": plan.source, "n_tasks": len(plan.tasks), "n_assigned": n_assigned,
+                "source": decoded(plan.source), "n_tasks": len(plan.tasks), "n_assigned": n_assigned,
                 "n_unassigned": len(plan.tasks) - n_assigned, "n_edges": len(plan.assignments),
                 "n_units": len(plan_units),
                 "n_warnings": sum(1 for x in plan.diagnostics if x.level != "info"),
@@ -129,8 +160,8 @@ class Corpus:
             row["names"] = "、".join(row["names"])
             row["n_tasks"] = len(row.pop("tasks"))
             units.append({k: row[k] for k in UNIT_COLUMNS})
-        warnings = [{"file": x.source, "line": x.line if x.line is not None else "", "level": x.level,
-                     "code": x.code, "message": x.message} for x in self.diagnostics]
+        warnings = [{"file": decoded(x.source), "line": x.line if x.line is not None else "", "level": x.level,
+                     "code": x.code, "message": decoded(x.message)} for x in self.diagnostics]
         return {"documents": docs, "tasks": tasks, "assignments": edges, "units": units, "warnings": warnings}
 
     # --------------------------------------------------------- DataFrames
@@ -266,7 +297,7 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
              for path, name in sources]
     chunk = max(1, min(CHUNK, len(items) // (4 * n)))
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(_start_method()),
-                             initializer=_start_worker, initargs=(unit_files,)) as pool:
+                             initializer=_start_worker, initargs=(unit_files, os.getpid())) as pool:
         for result in pool.map(_extract_in_worker, items, chunksize=chunk):
             _add(corpus, result, progress)
     return corpus
@@ -304,9 +335,12 @@ def _start_method() -> str:
 _worker_gazetteer: "Gazetteer | None" = None
 
 
-def _start_worker(unit_files: tuple[str, ...]) -> None:
+def _start_worker(unit_files: tuple[str, ...], parent: int) -> None:
     global _worker_gazetteer
     from .normalise import Gazetteer
+    from .workers import die_with_parent
+
+    die_with_parent(parent)  # a worker never outlives the run
 
     _worker_gazetteer = Gazetteer.load(unit_files)  # once per process, not per plan
 

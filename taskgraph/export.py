@@ -30,13 +30,14 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from .corpus import (ASSIGNMENT_COLUMNS, DOCUMENT_COLUMNS, TASK_COLUMNS, UNIT_COLUMNS, WARNING_COLUMNS,
                      Corpus)
 from .errors import UsageError
+from .safe import csv_cell, cut_utf8
 
-__all__ = ["atomic_write", "write_csv", "write_json", "write_extract", "EXTRACT_FILES", "MANIFEST",
+__all__ = ["atomic_write", "csv_text", "csv_bytes", "write_csv", "write_json", "write_extract", "EXTRACT_FILES", "MANIFEST",
            "Outputs", "finish_outputs", "read_manifest", "protect_inputs", "input_paths"]
 
 MANIFEST = ".taskgraph-manifest.json"
@@ -71,7 +72,8 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
             raise UsageError(f"{path}: refused to write over an input file; choose another output folder")
         mode = stat.S_IMODE(st.st_mode)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the temporary name: hidden, and within the 255 bytes a name may have
+    fd, tmp = tempfile.mkstemp(prefix=f".{cut_utf8(path.name, 120)}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -91,17 +93,25 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
 def _cell(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else value
+    return "" if value is None else csv_cell(value)
+
+
+def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]], lineterminator: str = "\r\n") -> str:
+    """A header and rows as CSV text: every CSV taskgraph writes or prints
+    is made here. A text cell that a spreadsheet would take for a formula is
+    escaped (:func:`taskgraph.safe.csv_cell`); numbers are written as
+    numbers, ``True``/``False`` as ``true``/``false``, ``None`` empty."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator=lineterminator)
+    w.writerow([_cell(h) for h in header])
+    for row in rows:
+        w.writerow([_cell(v) for v in row])
+    return buf.getvalue()
 
 
 def csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
-    """Rows as CSV text in UTF-8 with a BOM (Excel reads Chinese right)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(columns)
-    for row in rows:
-        w.writerow([_cell(row.get(c)) for c in columns])
-    return buf.getvalue().encode("utf-8-sig")
+    """Rows (dicts) as CSV text in UTF-8 with a BOM (Excel reads Chinese right)."""
+    return csv_text(columns, ([row.get(c) for c in columns] for row in rows)).encode("utf-8-sig")
 
 
 def write_csv(path: str | Path, rows: Iterable[dict], columns: list[str]) -> Path:

@@ -12,8 +12,6 @@ output is the same bytes on every run and platform.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from pathlib import Path
@@ -90,11 +88,10 @@ def _text_rows(df: "pd.DataFrame"):
 
 
 def _csv_text(df: "pd.DataFrame") -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(list(df.columns))
-    w.writerows(_text_rows(df))
-    return buf.getvalue()
+    from ..export import csv_text
+
+    columns = _plain_columns(df)
+    return csv_text(list(df.columns), zip(*columns) if columns else (), lineterminator="\n")
 
 
 def _md_text(name: str, df: "pd.DataFrame") -> str:
@@ -135,6 +132,9 @@ def print_tables(tables: Mapping[str, "pd.DataFrame"], fmt: str, console=None, m
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from ..safe import printable
 
     if console is None:
         console = Console(highlight=False, soft_wrap=False)
@@ -145,9 +145,9 @@ def print_tables(tables: Mapping[str, "pd.DataFrame"], fmt: str, console=None, m
         table = Table(title=name, title_justify="left", show_lines=False)
         for c in df.columns:
             numeric = df[c].dtype.kind in "iuf"
-            table.add_column(str(c), justify="right" if numeric else "left", overflow="fold")
+            table.add_column(Text(printable(c)), justify="right" if numeric else "left", overflow="fold")
         for row in _text_rows(df.head(max_rows)):
-            table.add_row(*row)
+            table.add_row(*(Text(printable(v)) for v in row))  # a plan's text: never markup, never a control code
         if len(df) > max_rows:
             table.caption = f"… {len(df) - max_rows} more rows (use --format csv or -o)"
         elif df.empty:

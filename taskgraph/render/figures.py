@@ -45,7 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Corpus
 
 __all__ = [
-    "FORMATS", "LABELS", "use_fonts", "corpus_text", "save_figure", "figure_bytes", "FigureJob", "render_figures",
+    "FORMATS", "LABELS", "FIGURE_ROWS", "FIGURE_UNITS", "FIGURE_PLACES", "figure_note", "use_fonts", "corpus_text",
+    "save_figure", "figure_bytes", "FigureJob", "render_figures",
     "unit_load_figure", "function_load_figure", "matrix_figure", "bipartite_figure", "barycentric_order",
     "edge_crossings", "network_figure", "function_place_figure", "similarity_figure", "SIMILARITY_MEASURES",
 ]
@@ -62,7 +63,21 @@ LABELS = {
     "unassigned": "未明确责任单位", "no_data": "无数据", "total": "合计", "more": "另有 {n} 个单位",
     "cluster": "聚类 {n}", "other": "其他", "place": "地区", "function": "职能", "weighted": "加权负荷",
     "no_similarity": "—：无法比较（该地区方案未标注责任单位）", "no_units": "方案未标注责任单位",
+    "cut": "图中只显示{parts}，其余见表格。", "cut_tasks": "前 {n} 项任务（共 {total} 项）",
+    "cut_units": "任务最多的 {n} 个单位（共 {total} 个）", "cut_places": "{n} 个地区（共 {total} 个）",
+    "cut_functions": "负荷最重的 {n} 个职能（共 {total} 个）",
 }
+
+#: The most a figure shows, so that it stays legible and of bounded size
+#: (a plan of 20,000 tasks drew a 1440 × 306,669 px matrix): beyond, a
+#: figure shows the first rows (document order), or the units, places and
+#: functions carrying most, and says how many there are in all
+#: (:func:`figure_note`, drawn in the figure and shown beside it in the report).
+FIGURE_ROWS = 120  # rows of a matrix (tasks and section headings) or tasks of a task–unit graph
+FIGURE_UNITS = 60  # units of a matrix, a task–unit graph or a network
+FIGURE_LOAD_UNITS = 40  # bars of a unit-load figure
+FIGURE_FUNCTIONS = 30  # functions of a function-load figure (40 in the function × place heat map)
+FIGURE_PLACES = 24  # places side by side (function load, function × place, similarity)
 
 _families: list[str] | None = None
 
@@ -131,14 +146,23 @@ def _freeze_layout(fig: Figure) -> None:
         fig.set_layout_engine(None)
 
 
+def _encoded(fig: Figure, formats: Sequence[str] = FORMATS) -> dict[str, bytes]:
+    """The figure in each format, laid out once."""
+    out = {}
+    for fmt in formats:
+        out[fmt] = figure_bytes(fig, fmt)
+        _freeze_layout(fig)
+    return out
+
+
+def _write(out_dir: str | Path, name: str, encoded: dict[str, bytes]) -> list[Path]:
+    out = Path(out_dir)
+    return [atomic_write(out / f"{name}.{fmt}", data) for fmt, data in encoded.items()]
+
+
 def save_figure(fig: Figure, out_dir: str | Path, name: str, formats: Sequence[str] = FORMATS) -> list[Path]:
     """Write ``<name>.png``/``.svg``/``.pdf`` into ``out_dir`` (atomically)."""
-    out = Path(out_dir)
-    written = []
-    for fmt in formats:
-        written.append(atomic_write(out / f"{name}.{fmt}", figure_bytes(fig, fmt)))
-        _freeze_layout(fig)
-    return written
+    return _write(out_dir, name, _encoded(fig, formats))
 
 
 # ------------------------------------------------------ many figures at once
@@ -161,8 +185,11 @@ def render_figures(jobs: Sequence[FigureJob], out_dir: str | Path, *, workers: i
     Figures are drawn in forked worker processes when the platform forks
     cleanly (Linux and other POSIX systems but macOS) and this process runs a
     single thread; otherwise, or with ``workers=1``, one after the other
-    here. The files are the same either way. Warnings raised while drawing
-    in a worker (a missing glyph, say) are raised again here.
+    here. The files are the same either way. Workers hand the encoded
+    figures back and this process writes them, so nothing is written once
+    it is gone; and workers end when it does
+    (:func:`taskgraph.workers.die_with_parent`). Warnings raised while
+    drawing in a worker (a missing glyph, say) are raised again here.
 
     :param workers: processes to use; default one per CPU, at most 8.
     :param done: called with each figure's name once it is written.
@@ -182,15 +209,19 @@ def render_figures(jobs: Sequence[FigureJob], out_dir: str | Path, *, workers: i
         import warnings
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_render_caught, job, out_dir): job for job in jobs}
+        from ..workers import die_with_parent
+
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
+            futures = {pool.submit(_draw_caught, job): job for job in jobs}
             for future in as_completed(futures):
-                paths, caught = future.result()
+                encoded, caught = future.result()
                 for message, category in caught:
                     warnings.warn(message, category, stacklevel=2)
-                results[futures[future].name] = paths
+                job = futures[future]
+                results[job.name] = _write(out_dir, job.name, encoded)
                 if done:
-                    done(futures[future].name)
+                    done(job.name)
     return {job.name: results[job.name] for job in jobs}
 
 
@@ -204,18 +235,22 @@ def _worker_count(workers: int | None, n_jobs: int) -> int:
     return max(1, min(workers, n_jobs)) if forks_cleanly else 1
 
 
+def _draw(job: FigureJob) -> dict[str, bytes]:
+    return _encoded(globals()[job.plot](*job.args, **job.kwargs))
+
+
 def _render(job: FigureJob, out_dir: str | Path) -> list[Path]:
-    fig = globals()[job.plot](*job.args, **job.kwargs)
-    return save_figure(fig, out_dir, job.name)
+    return _write(out_dir, job.name, _draw(job))
 
 
-def _render_caught(job: FigureJob, out_dir: str | Path) -> tuple[list[Path], list[tuple[str, type]]]:
+def _draw_caught(job: FigureJob) -> tuple[dict[str, bytes], list[tuple[str, type]]]:
+    """In a worker: the figure, encoded, and the warnings drawing it raised."""
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        paths = _render(job, out_dir)
-    return paths, [(str(w.message), w.category) for w in caught]
+        encoded = _draw(job)
+    return encoded, [(str(w.message), w.category) for w in caught]
 
 
 def _short(text: str, width: int) -> str:
@@ -267,6 +302,22 @@ def _empty(ax, message: str | None = None) -> None:
     ax.set_axis_off()
 
 
+# ------------------------------------------------------ what a figure shows
+
+def _cut_note(*parts: tuple[str, int, int]) -> str | None:
+    """``LABELS["cut"]`` for the parts (label key, shown, total) that are
+    cut; None when the figure shows everything."""
+    said = [LABELS[key].format(n=f"{shown:,}", total=f"{total:,}") for key, shown, total in parts if shown < total]
+    return LABELS["cut"].format(parts="、".join(said)) if said else None
+
+
+def figure_note(job: "FigureJob") -> str | None:
+    """What the figure of ``job`` leaves out, in words (the note it draws),
+    or None when it shows everything; for the report's caption."""
+    shown = _SHOWN.get(job.plot)
+    return shown(*job.args, **job.kwargs)[1] if shown else None
+
+
 # ------------------------------------------------------------------ load
 
 def _stacked_bars(ax, labels: list[str], lead: list[int], support: list[int], invert: bool = True) -> None:
@@ -282,16 +333,22 @@ def _stacked_bars(ax, labels: list[str], lead: list[int], support: list[int], in
     ax.set_axisbelow(True)
 
 
-def unit_load_figure(load: "pd.DataFrame", place: str, top: int | None = 40) -> Figure:
+def _unit_load_shown(load: "pd.DataFrame", place: str, top: int | None = FIGURE_LOAD_UNITS):
+    rows = load[load["place"] == place].sort_values(["weighted", "total", "unit"], ascending=[False, False, True],
+                                                    kind="stable")
+    shown = rows.head(min(top or FIGURE_LOAD_UNITS, FIGURE_LOAD_UNITS))
+    return (rows, shown), _cut_note(("cut_units", len(shown), len(rows)))
+
+
+def unit_load_figure(load: "pd.DataFrame", place: str, top: int | None = FIGURE_LOAD_UNITS) -> Figure:
     """Stacked bars of tasks led and supported, one bar per unit of a place.
 
     :param load: :func:`taskgraph.analyse.unit_load` (columns ``place``,
         ``unit``, ``lead``, ``support``, ``weighted``).
-    :param top: show at most this many units (the rest are counted in a note).
+    :param top: show at most this many units (never more than
+        :data:`FIGURE_LOAD_UNITS`; the rest are counted in a note).
     """
-    rows = load[load["place"] == place].sort_values(["weighted", "total", "unit"], ascending=[False, False, True],
-                                                    kind="stable")
-    shown = rows if top is None else rows.head(top)
+    (rows, shown), _ = _unit_load_shown(load, place, top)
     n = len(shown)
     with _style():
         fig = _new_figure(7.5, 1.3 + 0.24 * max(n, 3))
@@ -311,21 +368,34 @@ def unit_load_figure(load: "pd.DataFrame", place: str, top: int | None = 40) -> 
     return fig
 
 
+def _function_load_shown(load: "pd.DataFrame", places: Sequence[str] | None = None,
+                         top: int | None = FIGURE_FUNCTIONS):
+    places = list(places) if places is not None else sorted(load["place"].unique())
+    totals = load.groupby("function")[["lead", "support"]].sum().sum(axis=1) if len(load) else {}
+    every = sorted(totals.keys(), key=lambda f: (-totals[f], f))
+    functions = every[:min(top or FIGURE_FUNCTIONS, FIGURE_FUNCTIONS)]
+    shown_places = places
+    if len(places) > FIGURE_PLACES:
+        per_place = (load["lead"] + load["support"]).groupby(load["place"]).sum().to_dict() if len(load) else {}
+        keep = set(sorted(places, key=lambda p: (-per_place.get(p, 0), p))[:FIGURE_PLACES])
+        shown_places = [p for p in places if p in keep]
+    note = _cut_note(("cut_places", len(shown_places), len(places)), ("cut_functions", len(functions), len(every)))
+    return (shown_places, functions), note
+
+
 def function_load_figure(load: "pd.DataFrame", places: Sequence[str] | None = None,
-                         top: int | None = 30) -> Figure:
+                         top: int | None = FIGURE_FUNCTIONS) -> Figure:
     """Tasks led and supported per function, one panel per place, functions
     on a shared axis so that places read side by side.
 
     :param load: :func:`taskgraph.analyse.unit_load` with ``by="function"``
         (columns ``place``, ``function``, ``lead``, ``support``).
-    :param places: the panels, in order; default the places in ``load``.
-    :param top: show the ``top`` functions with most tasks over all places.
+    :param places: the panels, in order; default the places in ``load``
+        (at most :data:`FIGURE_PLACES`, those with most tasks).
+    :param top: show the ``top`` functions with most tasks over all places
+        (at most :data:`FIGURE_FUNCTIONS`).
     """
-    places = list(places) if places is not None else sorted(load["place"].unique())
-    totals = load.groupby("function")[["lead", "support"]].sum().sum(axis=1) if len(load) else {}
-    functions = sorted(totals.keys(), key=lambda f: (-totals[f], f))
-    if top is not None:
-        functions = functions[:top]
+    (places, functions), note = _function_load_shown(load, places, top)
     n = len(functions)
     with _style():
         fig = _new_figure(2.2 + 2.1 * max(len(places), 1), 1.5 + 0.24 * max(n, 3))
@@ -348,7 +418,9 @@ def function_load_figure(load: "pd.DataFrame", places: Sequence[str] | None = No
         axes[0].invert_yaxis()
         for ax in axes[1:]:
             ax.tick_params(axis="y", labelleft=False)
-        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
+        legend = fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2,
+                            title=note, title_fontsize=7)
+        legend.get_title().set_color("#555555")
         _title(fig, LABELS["function_title"])
     return fig
 
@@ -359,10 +431,24 @@ def _matrix_rows(matrix: Matrix) -> list[GroupRow | MatrixRow]:
     return [r for r in matrix.rows if isinstance(r, (GroupRow, MatrixRow))]
 
 
+def _matrix_shown(matrix: Matrix) -> tuple[Matrix, str | None]:
+    """The part of a matrix its figures show: the first :data:`FIGURE_ROWS`
+    rows, the :data:`FIGURE_UNITS` units with most tasks."""
+    shown = matrix.limited(FIGURE_ROWS, FIGURE_UNITS)
+    if shown is matrix:
+        return matrix, None
+    return shown, _cut_note(("cut_tasks", len(shown.tasks), len(matrix.tasks)),
+                            ("cut_units", len(shown.units), len(matrix.units)))
+
+
 def matrix_figure(matrix: Matrix) -> Figure:
     """The responsibility matrix as a dot matrix: a row per task (grouped
     under the plan's section headings), a column per unit, ● lead (filled),
-    ○ support (hollow); the column totals under each unit."""
+    ○ support (hollow); the column totals under each unit. A larger plan
+    shows its first :data:`FIGURE_ROWS` rows and the :data:`FIGURE_UNITS`
+    units with most tasks, and says so."""
+    full = matrix
+    matrix, note = _matrix_shown(matrix)
     rows = _matrix_rows(matrix)
     units = list(matrix.units)
     n_rows, n_cols = len(rows), len(units)
@@ -385,10 +471,9 @@ def matrix_figure(matrix: Matrix) -> Figure:
                 y_labels.append("")
                 continue
             y_labels.append(f"{row.number}. {_short(row.title, 26)}" if row.title else str(row.number))
-            for j, mark in enumerate(row.marks):
-                if mark:
-                    dots[mark].append((j, i))
-            if not any(row.marks):
+            for j, mark in row.cells:
+                dots[mark].append((j, i))
+            if not row.cells and not full.rows[i].cells:
                 ax.text(-0.4, i, LABELS["unassigned"], va="center", ha="left", fontsize=7,
                         color=style.OKABE_ITO["vermillion"])
         for mark, xy in dots.items():
@@ -411,9 +496,9 @@ def matrix_figure(matrix: Matrix) -> Figure:
         ax.grid(axis="x", which="minor", color="#eeeeee", lw=0.6)
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
-        lead, support = matrix.column_totals()
+        lead, support = full.column_totals()  # every task's, also of the rows not shown
         sec = ax.secondary_xaxis("bottom")
-        sec.set_xticks(range(n_cols), [str(a + b) for a, b in zip(lead, support)], fontsize=7)
+        sec.set_xticks(range(n_cols), [str(a + b) for a, b in zip(lead[:n_cols], support[:n_cols])], fontsize=7)
         sec.tick_params(length=0)
         sec.spines["bottom"].set_visible(False)
         ax.annotate(LABELS["total"], xy=(-0.5, 0), xycoords=("data", "axes fraction"), xytext=(-2, -3.5),
@@ -424,7 +509,8 @@ def matrix_figure(matrix: Matrix) -> Figure:
             Line2D([], [], marker="o", ls="", markerfacecolor="white", markeredgecolor=style.SUPPORT_COLOUR,
                    markeredgewidth=1.2, label=LABELS["support"]),
         ]
-        fig.legend(handles=handles, loc="outside lower center", ncols=2)
+        legend = fig.legend(handles=handles, loc="outside lower center", ncols=2, title=note, title_fontsize=7)
+        legend.get_title().set_color("#555555")
     return fig
 
 
@@ -477,10 +563,14 @@ def edge_crossings(edges: Iterable[tuple[int, int]], left_pos: Sequence[float],
 def bipartite_figure(matrix: Matrix) -> Figure:
     """The task–unit graph of one plan: tasks on the left in document order,
     units on the right ordered by the barycentre of their tasks (fewer
-    crossings); lead edges solid blue, support edges dashed orange."""
+    crossings); lead edges solid blue, support edges dashed orange. A
+    larger plan shows the tasks of its first :data:`FIGURE_ROWS` rows and
+    the :data:`FIGURE_UNITS` units with most tasks, and says so."""
+    full = {row.task_id: row for row in matrix.tasks}
+    matrix, note = _matrix_shown(matrix)
     tasks = matrix.tasks
     units = list(matrix.units)
-    edges = [(i, j, mark) for i, row in enumerate(tasks) for j, mark in enumerate(row.marks) if mark]
+    edges = [(i, j, mark) for i, row in enumerate(tasks) for j, mark in row.cells]
     order = barycentric_order([(i, j, 2.0 if m == LEAD_MARK else 1.0) for i, j, m in edges], len(tasks),
                               len(units))
     n = max(len(tasks), len(units), 1)
@@ -500,7 +590,7 @@ def bipartite_figure(matrix: Matrix) -> Figure:
                                          linestyles=(0, (3, 2)), alpha=0.8, zorder=1))
         ax.add_collection(LineCollection(lead, colors=style.LEAD_COLOUR, linewidths=1.3, alpha=0.9, zorder=2,
                                          capstyle="round"))
-        unassigned = {i for i, row in enumerate(tasks) if not any(row.marks)}
+        unassigned = {i for i, row in enumerate(tasks) if not full[row.task_id].cells}
         ax.scatter([0] * len(tasks), task_y, s=14, zorder=3,
                    color=[style.OKABE_ITO["vermillion"] if i in unassigned else "#333333" for i in range(len(tasks))])
         ax.scatter([1] * len(units), unit_y, s=18, zorder=3, color="#333333", marker="s")
@@ -519,7 +609,9 @@ def bipartite_figure(matrix: Matrix) -> Figure:
         if unassigned:
             handles.append(Line2D([], [], marker="o", ls="", color=style.OKABE_ITO["vermillion"], markersize=4,
                                   label=LABELS["unassigned"]))
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+        legend = fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), title=note,
+                            title_fontsize=7)
+        legend.get_title().set_color("#555555")
     return fig
 
 
@@ -551,14 +643,18 @@ def network_figure(pairs: "pd.DataFrame", load: "pd.DataFrame", place: str,
     tasks carried), an edge per pair of units named on the same tasks (width
     by tasks shared), nodes coloured by cluster.
 
+    A place of more units shows the :data:`FIGURE_UNITS` carrying most
+    tasks, and says so.
+
     :param pairs: columns ``place``, ``unit_a``, ``unit_b``, ``shared``.
     :param load: :func:`taskgraph.analyse.unit_load` (``place``, ``unit``, ``total``).
     :param clusters: columns ``place``, ``unit``, ``cluster`` (optional).
     """
     import networkx as nx
 
+    size, note = _network_shown(pairs, load, place)
     sub = pairs[(pairs["place"] == place) & (pairs["shared"] >= min_shared)]
-    size = {u: int(t) for u, t in load.loc[load["place"] == place, ["unit", "total"]].itertuples(index=False)}
+    sub = sub[sub["unit_a"].isin(size.keys()) & sub["unit_b"].isin(size.keys())]
     G = nx.Graph()
     G.add_nodes_from(sorted(size))
     for a, b, w in sub[["unit_a", "unit_b", "shared"]].itertuples(index=False):
@@ -598,10 +694,23 @@ def network_figure(pairs: "pd.DataFrame", load: "pd.DataFrame", place: str,
         handles = [Patch(color=_cluster_colour(k), label=LABELS["cluster"].format(n=k)) for k in ids[:7]]
         if len(ids) > 7:
             handles.append(Patch(color=style.OKABE_ITO["grey"], label=LABELS["other"]))
+        title = LABELS["network_note"] + (f"\n{note}" if note else "")
         legend = fig.legend(handles=handles, loc="outside lower center", ncols=max(1, min(len(handles), 8)),
-                            title=LABELS["network_note"], title_fontsize=7)
+                            title=title, title_fontsize=7)
         legend.get_title().set_color("#555555")
     return fig
+
+
+def _network_shown(pairs: "pd.DataFrame", load: "pd.DataFrame", place: str, *_, **__
+                   ) -> tuple[dict[str, int], str | None]:
+    """The units a network figure shows (unit → tasks), at most
+    :data:`FIGURE_UNITS`: those with most tasks."""
+    rows = load.loc[load["place"] == place, ["unit", "total"]]
+    size = {u: int(t) for u, t in rows.itertuples(index=False)}
+    if len(size) <= FIGURE_UNITS:
+        return size, None
+    kept = sorted(size, key=lambda u: (-size[u], u))[:FIGURE_UNITS]
+    return {u: size[u] for u in sorted(kept)}, _cut_note(("cut_units", FIGURE_UNITS, len(size)))
 
 
 def _layout(G) -> dict:
@@ -668,23 +777,32 @@ def _heatmap(ax, values: list[list[float]], rows: list[str], cols: list[str], fm
     return im
 
 
-def function_place_figure(matrix: "pd.DataFrame", top: int | None = 40) -> Figure:
-    """Function × place: the weighted load each place gives each function,
-    as a heat map with the values written in.
-
-    :param matrix: :func:`taskgraph.analyse.function_matrix` (a
-        ``function`` column, then one column per place after ``places``),
-        or any frame with functions as the index and places as columns.
-    """
+def _function_place_shown(matrix: "pd.DataFrame", top: int | None = 40):
     m = matrix
     if "function" in m.columns:
         place_cols = list(m.columns[list(m.columns).index("places") + 1:]) if "places" in m.columns else \
             [c for c in m.columns if c != "function"]
         m = m.set_index("function")[place_cols]
+    n_functions, n_places = len(m), len(m.columns)
     if len(m):
         m = m.loc[m.sum(axis=1).sort_values(ascending=False, kind="stable").index]
-        if top is not None:
-            m = m.head(top)
+        m = m.head(min(top or 40, 40))
+    if n_places > FIGURE_PLACES:
+        heaviest = m.sum(axis=0).sort_values(ascending=False, kind="stable").index[:FIGURE_PLACES]
+        m = m[[c for c in m.columns if c in set(heaviest)]]
+    return m, _cut_note(("cut_places", len(m.columns), n_places), ("cut_functions", len(m), n_functions))
+
+
+def function_place_figure(matrix: "pd.DataFrame", top: int | None = 40) -> Figure:
+    """Function × place: the weighted load each place gives each function,
+    as a heat map with the values written in: the ``top`` functions (at most
+    40) with most load, of the :data:`FIGURE_PLACES` places with most.
+
+    :param matrix: :func:`taskgraph.analyse.function_matrix` (a
+        ``function`` column, then one column per place after ``places``),
+        or any frame with functions as the index and places as columns.
+    """
+    m, note = _function_place_shown(matrix, top)
     with _style():
         fig = _new_figure(2.8 + 1.1 * max(len(m.columns), 2), 1.4 + 0.26 * max(len(m), 3))
         ax = fig.subplots()
@@ -695,6 +813,8 @@ def function_place_figure(matrix: "pd.DataFrame", top: int | None = 40) -> Figur
                       [_wrap_place(str(p)) for p in m.columns], "g", vmin=0)
         fig.colorbar(im, ax=ax, shrink=0.4, label=LABELS["weighted"])
         _title(fig, LABELS["function_place_title"])
+        if note:
+            fig.supxlabel(note, fontsize=7, color="#555555")
     return fig
 
 
@@ -711,7 +831,8 @@ def similarity_figure(similarity: "pd.DataFrame") -> Figure:
     """
     import numpy as np
 
-    places = sorted(set(similarity["place_a"]) | set(similarity["place_b"])) if len(similarity) else []
+    places, note = _similarity_shown(similarity)
+    similarity = similarity[similarity["place_a"].isin(places) & similarity["place_b"].isin(places)]
     k = len(places)
     measures = [m for m in SIMILARITY_MEASURES if m in similarity.columns]
     with _style():
@@ -736,9 +857,33 @@ def similarity_figure(similarity: "pd.DataFrame") -> Figure:
                 ax.tick_params(axis="y", labelleft=False)
         fig.colorbar(im, ax=list(axes), shrink=0.7)
         _title(fig, LABELS["similarity_title"])
-        if missing:
-            fig.supxlabel(LABELS["no_similarity"], fontsize=7, color="#555555")
+        notes = ([LABELS["no_similarity"]] if missing else []) + ([note] if note else [])
+        if notes:
+            fig.supxlabel("\n".join(notes), fontsize=7, color="#555555")
     return fig
+
+
+def _similarity_shown(similarity: "pd.DataFrame") -> tuple[list[str], str | None]:
+    """The places a similarity figure shows: at most :data:`FIGURE_PLACES`,
+    those naming most functions."""
+    if not len(similarity):
+        return [], None
+    functions: dict[str, int] = {}
+    for side in ("a", "b"):
+        counts = similarity[f"functions_{side}"] if f"functions_{side}" in similarity.columns else None
+        for i, place in enumerate(similarity[f"place_{side}"]):
+            functions[place] = max(functions.get(place, 0), int(counts.iloc[i]) if counts is not None else 0)
+    places = sorted(functions)
+    if len(places) <= FIGURE_PLACES:
+        return places, None
+    kept = sorted(sorted(places, key=lambda p: (-functions[p], p))[:FIGURE_PLACES])
+    return kept, _cut_note(("cut_places", len(kept), len(places)))
+
+
+_SHOWN = {"unit_load_figure": _unit_load_shown, "function_load_figure": _function_load_shown,
+          "matrix_figure": _matrix_shown, "bipartite_figure": _matrix_shown, "network_figure": _network_shown,
+          "function_place_figure": _function_place_shown,
+          "similarity_figure": _similarity_shown}
 
 
 def _wrap_place(place: str) -> str:
@@ -746,5 +891,5 @@ def _wrap_place(place: str) -> str:
     for mark in ("省", "市"):
         i = place.find(mark)
         if 0 < i < len(place) - 1 and display_width(place) > 8:
-            return place[:i + 1] + "\n" + place[i + 1:]
-    return place
+            return _short(place[:i + 1], 16) + "\n" + _short(place[i + 1:], 16)
+    return _wrap(place, 16)  # a long name (a file name standing for a place): two lines at most

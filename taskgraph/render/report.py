@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
 
 from ..export import atomic_write, write_extract
+from ..safe import output_stems
 from . import style, tables
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,24 +138,16 @@ def _lint(G: "nx.Graph") -> "pd.DataFrame":
 
 # ------------------------------------------------------------- the files
 
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
-
-
-def _safe(name: str) -> str:
-    """A file-name part: no path separators or characters Windows refuses."""
-    return _UNSAFE.sub("_", name).strip(" .") or "_"
-
-
 def _stems(plans: list["Plan"]) -> list[str]:
-    """A unique file stem per plan (its file name without the suffix)."""
-    seen: dict[str, int] = {}
-    out = []
-    for plan in plans:
-        stem = _safe(Path(plan.info.doc).stem)
-        n = seen.get(stem, 0)
-        seen[stem] = n + 1
-        out.append(stem if n == 0 else f"{stem}-{n + 1}")
-    return out
+    """The file stem of each plan's tables and figures: its document name
+    without the suffix, unique and short (:func:`taskgraph.safe.output_stems`)."""
+    return output_stems([plan.info.doc for plan in plans], drop_suffix=True)
+
+
+def _place_stems(places: list[str]) -> dict[str, str]:
+    """The file stem of each place's figures (``load-<stem>``, ``network-<stem>``);
+    never ``by-function``, which ``load-by-function`` is."""
+    return dict(zip(places, output_stems(places, reserved=["by-function"])))
 
 
 def report_files(corpus: "Corpus") -> list[str]:
@@ -166,17 +159,16 @@ def report_files(corpus: "Corpus") -> list[str]:
 
     files = ["index.html", *EXTRACT_FILES]
     for stem in _stems(corpus.plans):
-        files += [f"tables/{stem}-分工表.{ext}" for ext in ("xlsx", "docx", "csv", "md", "html")]
-        files += [f"tables/{stem}-责任矩阵.{ext}" for ext in ("xlsx", "csv")]
+        files += [f"tables/{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES]
     files.append("tables/analysis.xlsx")
     names = []
-    places = sorted({place_of(p.info) for p in corpus.plans if p.assignments})
-    names += [f"load-{_safe(p)}" for p in places]
+    places = _place_stems(sorted({place_of(p.info) for p in corpus.plans if p.assignments}))
+    names += [f"load-{p}" for p in places.values()]
     names.append("load-by-function")
     for plan, stem in zip(corpus.plans, _stems(corpus.plans)):
         if plan.assignments:  # a plan naming no unit has nothing to draw
             names += [f"matrix-{stem}", f"bipartite-{stem}"]
-    names += [f"network-{_safe(p)}" for p in places]
+    names += [f"network-{p}" for p in places.values()]
     names += ["overlap-functions", "overlap-similarity"]
     files += [f"figures/{n}.{fmt}" for n in names for fmt in FORMATS]
     return files
@@ -233,14 +225,15 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     written.append(tables.write_workbook(table_dir / "analysis.xlsx", a.sheets(), HEADERS))
 
     Job = figures.FigureJob
-    jobs = [Job(f"load-{_safe(place)}", "unit_load_figure", (a.load, place)) for place in places]
+    place_stems = _place_stems(places)
+    jobs = [Job(f"load-{place_stems[place]}", "unit_load_figure", (a.load, place)) for place in places]
     every_place = sorted({place_of(p.info) for p in plans})  # a plan without units shows as an empty panel
     jobs.append(Job("load-by-function", "function_load_figure", (a.function_load,), {"places": every_place}))
     for plan, stem, matrix in zip(plans, stems, matrices):
         if plan.assignments:  # a plan naming no unit has nothing to draw
             jobs += [Job(f"matrix-{stem}", "matrix_figure", (matrix,)),
                      Job(f"bipartite-{stem}", "bipartite_figure", (matrix,))]
-    jobs += [Job(f"network-{_safe(place)}", "network_figure", (a.pairs, a.load, place, a.members))
+    jobs += [Job(f"network-{place_stems[place]}", "network_figure", (a.pairs, a.load, place, a.members))
              for place in places]
     jobs += [Job("overlap-functions", "function_place_figure", (a.function_matrix,)),
              Job("overlap-similarity", "similarity_figure", (a.similarity,))]
@@ -249,7 +242,8 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     # one cut of the font for the figures and the page: the page's text is
     # known before the figures are drawn (they only add pictures and files)
     to_come = [figure_dir / f"{job.name}.{fmt}" for job in jobs for fmt in figures.FORMATS]
-    draft = _page_body(corpus, a, stems, places, {job.name: b"" for job in jobs}, written + to_come, out)
+    notes = {job.name: figures.figure_note(job) for job in jobs}  # what a figure of a large plan leaves out
+    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out)
     figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft), font)
     step(f"figures ({len(jobs)})")
     drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"))
@@ -258,7 +252,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
         written += paths
         embedded[name] = next(p for p in paths if p.suffix == ".svg").read_bytes()
 
-    page = _index_html(corpus, a, stems, places, embedded, written, out, font)
+    page = _index_html(corpus, a, stems, place_stems, embedded, notes, written, out, font)
     written.append(atomic_write(out / "index.html", page.encode("utf-8")))
     if progress:
         progress("done", total, total)
@@ -275,7 +269,7 @@ def _href(path: Path, root: Path) -> str:
     return _e(quote(path.relative_to(root).as_posix()))
 
 
-def _img(embedded: dict[str, bytes], name: str, alt: str) -> str:
+def _img(embedded: dict[str, bytes], name: str, alt: str, note: str | None = None) -> str:
     svg = embedded.get(name)
     if svg is None:
         return ""
@@ -284,8 +278,9 @@ def _img(embedded: dict[str, bytes], name: str, alt: str) -> str:
     size = re.search(rb'<svg[^>]*\swidth="([\d.]+)pt"', svg)
     width = f' style="width:{float(size.group(1)) * 2:.0f}px"' if size else ""
     links = " · ".join(f'<a href="figures/{_e(quote(name))}.{fmt}">{fmt.upper()}</a>' for fmt in ("png", "svg", "pdf"))
+    said = f'<br><span class="note">{_e(note)}</span>' if note else ""
     return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{_e(alt)}"{width}>'
-            f"<figcaption>{_e(alt)} <span class=files>{links}</span></figcaption></figure>")
+            f"<figcaption>{_e(alt)} <span class=files>{links}</span>{said}</figcaption></figure>")
 
 
 def _table(frame: "pd.DataFrame", columns: list[str] | None = None, limit: int | None = None) -> str:
@@ -314,18 +309,24 @@ def _plan_summary(plan: "Plan", doc_row: dict) -> str:
                                          if v not in ("", None)) + "</p>")
 
 
-def _index_html(corpus: "Corpus", a: Analyses, stems: list[str], places: list[str], embedded: dict[str, bytes],
-                written: list[Path], root: Path, font) -> str:
-    return _page(_page_body(corpus, a, stems, places, embedded, written, root), font)
+def _index_html(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str, str], embedded: dict[str, bytes],
+                notes: dict[str, str | None], written: list[Path], root: Path, font) -> str:
+    return _page(_page_body(corpus, a, stems, places, embedded, notes, written, root), font)
 
 
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: list[str], embedded: dict[str, bytes],
-               written: list[Path], root: Path) -> str:
+def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str, str],
+               embedded: dict[str, bytes], notes: dict[str, str | None], written: list[Path], root: Path) -> str:
     """The page's ``<body>`` content: every text the page shows (the figures
-    come in as ``embedded`` SVGs, ``written`` are the files listed)."""
+    come in as ``embedded`` SVGs with ``notes`` on what they leave out,
+    ``written`` are the files listed; ``places`` maps each place with units
+    to its figures' stem)."""
+
+    def img(name: str, alt: str) -> str:
+        return _img(embedded, name, alt, notes.get(name))
+
     records = corpus.records()
     docs = {d["doc"]: d for d in records["documents"]}
     s = corpus.summary()
@@ -342,28 +343,29 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: list[str
 
     # --- plans
     add('<section id="plans"><h2>各方案</h2>')
-    overview = [{"title": p.info.title or p.info.doc, "place": p.info.place, "date": p.info.date,
+    overview = [{"title": p.info.title or p.info.doc, "doc": p.info.doc, "place": p.info.place, "date": p.info.date,
                  "tasks": docs[p.info.doc]["n_tasks"], "assigned": docs[p.info.doc]["n_assigned"],
                  "unassigned": docs[p.info.doc]["n_unassigned"], "units": docs[p.info.doc]["n_units"],
                  "warnings": docs[p.info.doc]["n_warnings"]} for p in corpus.plans]
-    add(tables.html_table(overview, ["title", "place", "date", "tasks", "assigned", "unassigned", "units",
+    add(tables.html_table(overview, ["title", "doc", "place", "date", "tasks", "assigned", "unassigned", "units",
                                      "warnings"],
-                          {"title": "方案", "place": "地区", "date": "日期", "tasks": "任务", "assigned": "已分工",
+                          {"title": "方案", "doc": "文件", "place": "地区", "date": "日期", "tasks": "任务", "assigned": "已分工",
                            "unassigned": "未明确", "units": "单位", "warnings": "警告"}))
     for i, (plan, stem) in enumerate(zip(corpus.plans, stems)):
         title = plan.info.title or plan.info.doc
         add(f'<article id="plan-{i + 1}"><h3>{_e(title)}</h3>')
         add(_plan_summary(plan, docs.get(plan.info.doc, {})))
-        files = [p for p in written if p.parent.name == "tables" and p.name.startswith(f"{stem}-")]
+        mine = {f"{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES}
+        files = [p for p in written if p.parent == root / "tables" and p.name in mine]
         add('<p class="files">下载：' + " · ".join(f'<a href="{_href(p, root)}">{_e(p.name)}</a>' for p in files)
             + "</p>")
         n_tasks = len(plan.tasks)
         add(f"<details open><summary>任务分工表（{n_tasks} 项任务）</summary>"
             f'<div class="scroll">{tables.division_html(plan, table_id=f"division-{i + 1}")}</div></details>')
         if plan.assignments:
-            add(_img(embedded, f"matrix-{stem}", f"{title}：责任矩阵"))
+            add(img(f"matrix-{stem}", f"{title}：责任矩阵"))
             add(f"<details><summary>任务—单位关系图</summary>"
-                f"{_img(embedded, f'bipartite-{stem}', f'{title}：任务—单位关系')}</details>")
+                f"{img(f'bipartite-{stem}', f'{title}：任务—单位关系')}</details>")
         else:
             add('<p class="note">该方案未标注责任单位：任务全部列为“未明确责任单位”，没有责任矩阵图。</p>')
         add("</article>")
@@ -373,10 +375,10 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: list[str
     add('<section id="load"><h2>单位负荷</h2>')
     add('<p class="note">牵头计 1，配合计 0.5（加权负荷）；同一任务中既牵头又配合的单位只计牵头。</p>')
     add(_table(a.concentration))
-    add(_img(embedded, "load-by-function", "各职能部门承担任务（按地区）"))
+    add(img("load-by-function", "各职能部门承担任务（按地区）"))
     for place in places:
         add(f"<h3>{_e(place)}</h3>")
-        add(_img(embedded, f"load-{_safe(place)}", f"{place}：各单位承担任务"))
+        add(img(f"load-{places[place]}", f"{place}：各单位承担任务"))
         add(_table(a.load[a.load["place"] == place],
                    ["unit", "function", "lead", "support", "total", "weighted", "share", "rank", "partners"]))
     add("</section>")
@@ -395,16 +397,16 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: list[str
     add('<p class="note">共同承担任务的单位连成网络，按社区划分为工作组（Louvain，Newman 加权）。</p>')
     add(_table(a.clusters, ["place", "cluster", "n_units", "units", "lead_units", "n_tasks", "words", "stability"]))
     for place in places:
-        add(_img(embedded, f"network-{_safe(place)}", f"{place}：共同承担任务的单位网络"))
+        add(img(f"network-{places[place]}", f"{place}：共同承担任务的单位网络"))
     add("<h3>联系最紧密的单位对</h3>")
     add(_table(a.pairs, ["place", "unit_a", "unit_b", "shared", "newman"], limit=60))
     add("</section>")
 
     # --- overlap
     add('<section id="overlap"><h2>地区比较</h2>')
-    add(_img(embedded, "overlap-functions", "各地区按职能的任务分布"))
+    add(img("overlap-functions", "各地区按职能的任务分布"))
     add(_table(a.function_matrix))
-    add(_img(embedded, "overlap-similarity", "地区间相似度"))
+    add(img("overlap-similarity", "地区间相似度"))
     add(_table(a.similarity))
     add("<h3>各地相似的任务</h3>")
     add(_table(a.matches, ["similarity", "lead_match", "place_a", "title_a", "lead_a", "place_b", "title_b",

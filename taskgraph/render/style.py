@@ -10,8 +10,9 @@ time (``font_manager.addfont``). A user's own font is chosen with the
 PDFs embed their fonts as TrueType/CFF (``pdf.fonttype`` 42) subset to the
 glyphs used. Subsetting the 16 MB Noto file takes about a second per PDF, so
 :func:`figure_fonts` first cuts, once per set of characters, a small copy of
-the font holding just the characters a run will draw (cached under the
-temporary folder), and puts the full font behind it as a per-glyph fallback:
+the font holding just the characters a run will draw (kept in the user's
+cache folder, private, each cut checked against its checksum before use:
+:func:`font_cache`), and puts the full font behind it as a per-glyph fallback:
 a character missing from the cut is still drawn, only more slowly.
 
 Office files (``.xlsx``/``.docx``) name their fonts instead of embedding them:
@@ -19,19 +20,24 @@ Office files (``.xlsx``/``.docx``) name their fonts instead of embedding them:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
+import io
 import os
+import stat
 import string
+import sys
 import tempfile
 from pathlib import Path
 
 from ..errors import UsageError
+from ..safe import cut_utf8
 
 __all__ = [
     "FONT_ENV", "OKABE_ITO", "LEAD_COLOUR", "SUPPORT_COLOUR", "CATEGORY_COLOURS", "SEQUENTIAL_CMAP",
     "OFFICE_FONT", "OFFICE_HEADING_FONT", "OFFICE_LATIN_FONT",
-    "WEB_FONT_FAMILY", "bundled_font", "chosen_font", "figure_fonts", "rc_params", "web_font",
+    "WEB_FONT_FAMILY", "bundled_font", "chosen_font", "figure_fonts", "rc_params", "web_font", "font_cache",
 ]
 
 FONT_ENV = "TASKGRAPH_FONT"
@@ -113,8 +119,8 @@ def figure_fonts(chars: str = "", font: str | os.PathLike | None = None) -> list
     kept = "".join(sorted(set(_ALWAYS + chars)))
     cut = _subset(choice, kept)
     if cut is not None:
-        _cuts[_key(choice)] = (frozenset(kept), cut)
-        families.append(_register(cut))
+        _cuts[_key(choice)] = (frozenset(kept), cut[0])
+        families.append(_register(cut[0]))
     families.append(full)
     return list(dict.fromkeys(families))
 
@@ -131,7 +137,7 @@ def web_font(text: str, font: str | os.PathLike | None = None) -> bytes | None:
     if made is not None and made[0].issuperset(chars):
         choice = made[1]  # the figures' cut holds them all: cutting it is quick, the full font is not
     cut = _subset(choice, chars, flavor="woff")
-    return cut.read_bytes() if cut is not None else None
+    return cut[1] if cut is not None else None
 
 
 #: Cuts made by :func:`figure_fonts` in this process: font file → (its characters, the cut).
@@ -197,17 +203,138 @@ def _register(path: Path) -> str:
     return _registered[key]
 
 
-def _subset(path: Path, chars: str, flavor: str | None = None) -> Path | None:
+#: Font cuts kept in the cache folder (the newest; each is 1–3 MB).
+CACHE_KEEP = 16
+
+
+def font_cache() -> Path | None:
+    """The folder holding font cuts, private to this user: under the
+    platform's user cache folder (``$XDG_CACHE_HOME`` or ``~/.cache`` on
+    Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows),
+    ``taskgraph/fonts``, made with mode 0700.
+
+    A folder taskgraph cannot trust is not used: one that is a link, or
+    belongs to another user, gives None (the cuts are then made in a private
+    temporary folder of this run). One of this user's that others could
+    write into is made private again and emptied, since anything in it may
+    have been planted."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    folder = base / "taskgraph"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        for level in (folder, folder / "fonts"):
+            try:
+                level.mkdir(mode=0o700)
+            except FileExistsError:
+                pass
+            if not _private(level):
+                return None
+    except OSError:
+        return None
+    return folder / "fonts"
+
+
+def _private(folder: Path) -> bool:
+    """Whether ``folder`` is a real folder of this user's that no one else
+    can write into (made so if it is this user's)."""
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode):
+        return False  # a link, or a file
+    if not hasattr(os, "getuid"):
+        return True  # Windows: the user's own profile folder, closed by its access list
+    if st.st_uid != os.getuid():
+        return False
+    if stat.S_IMODE(st.st_mode) & 0o077:
+        os.chmod(folder, 0o700)
+        for entry in os.scandir(folder):  # it was open to others: nothing in it is trusted
+            if entry.is_file(follow_symlinks=False) or entry.is_symlink():
+                os.unlink(entry.path)
+    return True
+
+
+_run_folder: Path | None = None
+
+
+def _cut_folder() -> Path:
+    """Where cuts go: the user's font cache, else a private folder of this
+    run's own, removed when it ends."""
+    global _run_folder
+    folder = font_cache()
+    if folder is not None:
+        return folder
+    if _run_folder is None:
+        import atexit
+        import shutil
+
+        _run_folder = Path(tempfile.mkdtemp(prefix="taskgraph-fonts-"))  # mode 0700
+        atexit.register(shutil.rmtree, _run_folder, ignore_errors=True)
+    return _run_folder
+
+
+def _read_checked(path: Path) -> bytes | None:
+    """The cut at ``path``, if it is a file of this user's whose content has
+    the SHA-256 recorded beside it when taskgraph made it; else None."""
+    try:
+        parts = []
+        for name in (path, path.with_name(path.name + ".sha256")):
+            fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+            with os.fdopen(fd, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+                    return None
+                parts.append(fh.read())
+    except OSError:
+        return None
+    data, recorded = parts
+    return data if hashlib.sha256(data).hexdigest() == recorded.decode("ascii", "replace").strip() else None
+
+
+def _store(folder: Path, name: str, data: bytes) -> Path:
+    """Write a cut and its SHA-256 into ``folder`` (each atomically, the
+    checksum last), drop the oldest cuts beyond :data:`CACHE_KEEP`."""
+    target = folder / name
+    for path, body in ((target, data), (folder / (name + ".sha256"),
+                                        (hashlib.sha256(data).hexdigest() + "\n").encode("ascii"))):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cut-")  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    with contextlib.suppress(OSError):  # another run may be pruning too
+        cuts = [(p.stat().st_mtime, p) for p in folder.iterdir() if p.suffix in (".ttf", ".woff") and p != target]
+        for _, old in sorted(cuts, reverse=True)[CACHE_KEEP - 1:]:
+            for path in (old, old.with_name(old.name + ".sha256")):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+    return target
+
+
+def _subset(path: Path, chars: str, flavor: str | None = None) -> tuple[Path, bytes] | None:
     """A copy of the font holding only ``chars``, under a family name of its
-    own (``flavor="woff"`` for the web); cached in the temporary folder.
-    None if the font cannot be cut."""
-    stat = path.stat()
-    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{flavor}|{chars}"
+    own (``flavor="woff"`` for the web), and its bytes; kept in the user's
+    font cache (:func:`font_cache`) and used from there only when its
+    checksum holds. None if the font cannot be cut."""
+    stat_ = path.stat()
+    key = f"{path.resolve()}|{stat_.st_size}|{stat_.st_mtime_ns}|{flavor}|{chars}"
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     suffix = f".{flavor}" if flavor else ".ttf"
-    target = Path(tempfile.gettempdir()) / "taskgraph-fonts" / f"{path.stem}-{digest}{suffix}"
-    if target.is_file():
-        return target
+    name = f"{cut_utf8(path.stem, 80)}-{digest}{suffix}"
+    folder = _cut_folder()
+    data = _read_checked(folder / name)
+    if data is not None:
+        with contextlib.suppress(OSError):
+            os.utime(folder / name)  # recently used: kept by the pruning
+        return folder / name, data
     try:
         from fontTools import subset
         from fontTools.ttLib import TTFont
@@ -216,9 +343,8 @@ def _subset(path: Path, chars: str, flavor: str | None = None) -> Path | None:
         options.name_IDs = ["*"]
         options.name_languages = ["*"]
         options.notdef_outline = True
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=suffix)
-        with TTFont(path, fontNumber=0, lazy=True) as font, os.fdopen(fd, "wb") as fh:
+        buf = io.BytesIO()
+        with TTFont(path, fontNumber=0, lazy=True, recalcTimestamp=False) as font:  # same cut, same bytes
             cutter = subset.Subsetter(options)
             cutter.populate(text=chars)
             cutter.subset(font)
@@ -226,11 +352,11 @@ def _subset(path: Path, chars: str, flavor: str | None = None) -> Path | None:
             if flavor is None and "CFF " in font:
                 _cff_to_glyf(font)  # PDFs subset TrueType outlines twice as fast as CFF
             font.flavor = flavor
-            font.save(fh)
-        os.replace(tmp, target)
-    except Exception:  # an odd font: use the whole file (correct, only slower)
+            font.save(buf)
+        data = buf.getvalue()
+        return _store(folder, name, data), data
+    except Exception:  # an odd font, or a cache that cannot be written: use the whole file (correct, only slower)
         return None
-    return target
 
 
 def _cff_to_glyf(font) -> None:

@@ -18,7 +18,6 @@ a fixed date).
 """
 from __future__ import annotations
 
-import csv
 import html
 import io
 import math
@@ -29,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 
-from ..export import atomic_write
+from ..export import atomic_write, csv_text
 from ..model import Plan, Unit
+from ..safe import output_stems, xlsx_text
 from . import style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +41,7 @@ __all__ = [
     "division_rows", "division_title", "responsibility_matrix", "display_width",
     "write_division_xlsx", "write_division_docx", "write_division_csv", "write_division_markdown",
     "write_division_html", "division_markdown", "division_html", "write_division",
-    "write_matrix_xlsx", "write_matrix_csv", "write_workbook", "html_table",
+    "write_matrix_xlsx", "write_matrix_csv", "write_workbook", "html_table", "PLAN_FILES", "MATRIX_UNITS",
 ]
 
 DIVISION_HEADERS = ("序号", "重点任务", "牵头单位", "配合单位", "完成时限")
@@ -134,20 +134,30 @@ def _headers(full_text: bool) -> list[str]:
 
 @dataclass(frozen=True)
 class MatrixRow:
-    """One task of the responsibility matrix: a mark per unit column."""
+    """One task of the responsibility matrix: its marks, kept sparse (a plan
+    of 20,000 tasks and 5,000 units has 40,000 marks, not 100 million)."""
 
     number: int
     task_id: str
     title: str
-    marks: tuple[str, ...]  # LEAD_MARK, SUPPORT_MARK or ""
+    cells: tuple[tuple[int, str], ...]  # (unit column, LEAD_MARK or SUPPORT_MARK), by column
+    width: int  # unit columns of the matrix
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """A mark per unit column: LEAD_MARK, SUPPORT_MARK or ""."""
+        marks = [""] * self.width
+        for j, mark in self.cells:
+            marks[j] = mark
+        return tuple(marks)
 
     @property
     def n_lead(self) -> int:
-        return self.marks.count(LEAD_MARK)
+        return sum(mark == LEAD_MARK for _, mark in self.cells)
 
     @property
     def n_support(self) -> int:
-        return self.marks.count(SUPPORT_MARK)
+        return sum(mark == SUPPORT_MARK for _, mark in self.cells)
 
 
 @dataclass(frozen=True)
@@ -168,10 +178,23 @@ class Matrix:
 
     def column_totals(self) -> tuple[list[int], list[int]]:
         """(lead counts, support counts), one per unit column."""
-        tasks = self.tasks
-        lead = [sum(r.marks[j] == LEAD_MARK for r in tasks) for j in range(len(self.units))]
-        support = [sum(r.marks[j] == SUPPORT_MARK for r in tasks) for j in range(len(self.units))]
+        lead, support = [0] * len(self.units), [0] * len(self.units)
+        for row in self.tasks:
+            for j, mark in row.cells:
+                (lead if mark == LEAD_MARK else support)[j] += 1
         return lead, support
+
+    def limited(self, max_rows: int | None = None, max_units: int | None = None) -> "Matrix":
+        """The first ``max_rows`` rows (section rows count) and the first
+        ``max_units`` unit columns (those with most tasks): what a figure of
+        a very large plan shows."""
+        k = len(self.units) if max_units is None else min(max_units, len(self.units))
+        rows = self.rows if max_rows is None else self.rows[:max_rows]
+        if k == len(self.units) and len(rows) == len(self.rows):
+            return self
+        cut = tuple(r if isinstance(r, GroupRow) else
+                    MatrixRow(r.number, r.task_id, r.title, tuple(c for c in r.cells if c[0] < k), k) for r in rows)
+        return Matrix(self.doc, self.title, self.units[:k], self.unit_ids[:k], cut)
 
 
 def responsibility_matrix(plan: Plan, units: Mapping[tuple[str, str], Unit] | None = None) -> Matrix:
@@ -197,13 +220,17 @@ def responsibility_matrix(plan: Plan, units: Mapping[tuple[str, str], Unit] | No
         n_all[uid] += 1
         n_lead[uid] += mark == LEAD_MARK
     ids = sorted(label, key=lambda uid: (-n_all[uid], -n_lead[uid], first[uid]))
+    column = {uid: j for j, uid in enumerate(ids)}
+    by_task: dict[str, list[tuple[int, str]]] = {}
+    for (task_id, uid), mark in marks.items():
+        by_task.setdefault(task_id, []).append((column[uid], mark))
     rows: list[Row | MatrixRow] = []
     for row in division_rows(plan):
         if isinstance(row, GroupRow):
             rows.append(row)
         else:
-            rows.append(MatrixRow(row.number, row.task_id, row.title,
-                                  tuple(marks.get((row.task_id, uid), "") for uid in ids)))
+            rows.append(MatrixRow(row.number, row.task_id, row.title, tuple(sorted(by_task.get(row.task_id, ()))),
+                                  len(ids)))
     return Matrix(plan.info.doc, plan.info.title or plan.info.doc, tuple(label[uid] for uid in ids), tuple(ids),
                   tuple(rows))
 
@@ -216,11 +243,7 @@ def display_width(text: str) -> int:
 # ------------------------------------------------------------ plain text
 
 def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue().encode("utf-8-sig")  # BOM: Excel reads Chinese right
+    return csv_text(header, rows).encode("utf-8-sig")  # BOM: Excel reads Chinese right
 
 
 def write_division_csv(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
@@ -350,12 +373,18 @@ def _plain(v: object) -> object:
     return v
 
 
+#: The files of one plan in a report, ``<stem>-<kind>.<suffix>``, as (kind, suffix).
+PLAN_FILES = (("分工表", "xlsx"), ("分工表", "docx"), ("分工表", "csv"), ("分工表", "md"), ("分工表", "html"),
+              ("责任矩阵", "xlsx"), ("责任矩阵", "csv"))
+
+
 def write_division(plan: Plan, out_dir: str | Path, stem: str | None = None,
                    formats: Sequence[str] = ("xlsx", "docx", "csv", "md", "html"),
                    full_text: bool = False) -> list[Path]:
-    """Write the plan's 分工表 as ``<stem>-分工表.<fmt>`` for each format."""
+    """Write the plan's 分工表 as ``<stem>-分工表.<fmt>`` for each format
+    (default stem: the document's name, see :func:`taskgraph.safe.output_stems`)."""
     out = Path(out_dir)
-    stem = stem or Path(plan.info.doc).stem
+    stem = stem or output_stems([plan.info.doc], drop_suffix=True)[0]
     writers = {"xlsx": write_division_xlsx, "docx": write_division_docx, "csv": write_division_csv,
                "md": write_division_markdown, "html": write_division_html}
     return [writers[f](plan, out / f"{stem}-分工表.{f}", full_text=full_text) for f in formats]
@@ -411,6 +440,22 @@ def _print_setup(ws, title_row: int) -> None:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+def _put(ws, row: int, column: int, value: object):
+    """Write one cell of a workbook; a string is stored as text, never as a
+    formula (:func:`taskgraph.safe.xlsx_text`). The only way a value gets
+    into any workbook taskgraph writes. (Rows are counted by the writers:
+    openpyxl's ``max_row`` looks at every cell, so asking it per row is
+    quadratic.)"""
+    cell = ws.cell(row, column, value)
+    xlsx_text(cell)
+    return cell
+
+
+def _put_row(ws, row: int, values: Sequence[object]) -> None:
+    for c, value in enumerate(values, start=1):
+        _put(ws, row, c, value)
+
+
 def _xlsx_bytes(wb) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
@@ -432,24 +477,25 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -
     wb = Workbook()
     ws = wb.active
     ws.title = "任务分工表"
-    ws.append([division_title(plan)])
+    _put(ws, 1, 1, division_title(plan))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws.cell(1, 1).font = s["title"]
     ws.cell(1, 1).alignment = s["centre"]
     ws.row_dimensions[1].height = 30
-    ws.append(header)
+    _put_row(ws, 2, header)
     for c in range(1, n + 1):
         cell = ws.cell(2, c)
         cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
     columns: list[list[str]] = [[] for _ in header]
+    r = 2
     for row in rows:
-        r = ws.max_row + 1
+        r += 1
         if isinstance(row, GroupRow):
             _xl_group_row(ws, r, row, n, s)
             continue
         cells = _task_cells(row, full_text)
         for c, value in enumerate(cells, start=1):
-            cell = ws.cell(r, c, int(value) if c == 1 else value)
+            cell = _put(ws, r, c, int(value) if c == 1 else value)
             cell.font, cell.alignment, cell.border = s["font"], s["wrap"], s["border"]
             columns[c - 1].append(value)
         if row.unassigned:
@@ -461,14 +507,14 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -
     for c, h in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(c)].width = _fit_width(h, columns[c - 1], _COLUMN_CAPS.get(h))
     ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:{get_column_letter(n)}{max(ws.max_row, 2)}"
+    ws.auto_filter.ref = f"A2:{get_column_letter(n)}{r}"
     _print_setup(ws, 2)
     return atomic_write(path, _xlsx_bytes(wb))
 
 
 def _xl_group_row(ws, r: int, row: "GroupRow", n: int, s: dict) -> None:
     """A section heading merged across the row, shaded by its depth."""
-    ws.cell(r, 1, row.heading)
+    _put(ws, r, 1, row.heading)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
     fill = s["fill"](_GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
     for c in range(1, n + 1):
@@ -476,51 +522,85 @@ def _xl_group_row(ws, r: int, row: "GroupRow", n: int, s: dict) -> None:
         cell.font, cell.fill, cell.border, cell.alignment = s["bold"], fill, s["border"], s["wrap"]
 
 
+#: Unit columns of a 责任矩阵 (xlsx and CSV): those with most tasks. The
+#: marks of the other units of a larger plan are written in one column,
+#: 其余单位, as text (甲局●、乙局○), so nothing is lost.
+MATRIX_UNITS = 200
+#: Up to this many cells a 责任矩阵 sheet is a full grid (every cell framed);
+#: beyond it only marks are written, so the workbook stays small and opens fast.
+DENSE_CELLS = 200_000
+OTHER_UNITS = "其余单位"
+
+
+def _matrix_shape(matrix: Matrix) -> tuple[int, bool]:
+    """Unit columns written, and whether the other units need their column."""
+    k = min(len(matrix.units), MATRIX_UNITS)
+    return k, k < len(matrix.units)
+
+
+def _other_marks(matrix: Matrix, row: MatrixRow, k: int) -> str:
+    return UNIT_SEP.join(f"{matrix.units[j]}{mark}" for j, mark in row.cells if j >= k)
+
+
 def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
     """The responsibility matrix as a workbook: a row per task (group rows
     for sections), a column per unit with ● lead / ○ support, and totals per
-    row (牵头, 配合, 合计) and per column (the last three rows)."""
+    row (牵头, 配合, 合计) and per column (the last three rows).
+
+    At most :data:`MATRIX_UNITS` unit columns (the units with most tasks);
+    the marks of the others, in a plan naming more, go into the 其余单位
+    column as text. A large matrix is written sparsely (:data:`DENSE_CELLS`):
+    the marks, not a framed empty cell for every task and unit."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     s = _xl_styles()
-    units = list(matrix.units)
-    header = ["序号", "重点任务"] + units + ["牵头", "配合", "合计"]
+    k, wide = _matrix_shape(matrix)
+    units = list(matrix.units[:k])
+    header = ["序号", "重点任务", *units, *([OTHER_UNITS] if wide else []), "牵头", "配合", "合计"]
     n = len(header)
+    dense = len(matrix.rows) * n <= DENSE_CELLS
     wb = Workbook()
     ws = wb.active
     ws.title = "责任矩阵"
-    ws.append(header)
+    _put_row(ws, 1, header)
     for c in range(1, n + 1):
         cell = ws.cell(1, c)
         cell.font, cell.fill, cell.border = s["bold"], s["header_fill"], s["border"]
-        cell.alignment = s["vertical"] if 3 <= c <= 2 + len(units) else s["centre"]
+        cell.alignment = s["vertical"] if 3 <= c <= 2 + k else s["centre"]
     ws.row_dimensions[1].height = min(400, 14 * max([len(u) for u in units] + [2]) + 10)
-    titles = []
+    titles, others = [], []
+    fills = {LEAD_MARK: s["fill"](_LEAD_FILL), SUPPORT_MARK: s["fill"](_SUPPORT_FILL)}
+    r = 1
     for row in matrix.rows:
-        r = ws.max_row + 1
+        r += 1
         if isinstance(row, GroupRow):
             _xl_group_row(ws, r, row, n, s)
             continue
-        values = [row.number, row.title, *row.marks, row.n_lead, row.n_support, row.n_lead + row.n_support]
         titles.append(row.title)
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c, value if value != "" else None)
+        values: dict[int, object] = {1: row.number, 2: row.title}
+        values.update((3 + j, mark) for j, mark in row.cells if j < k)
+        if wide:
+            others.append(_other_marks(matrix, row, k))
+            values[3 + k] = others[-1] or None
+        values.update({n - 2: row.n_lead, n - 1: row.n_support, n: row.n_lead + row.n_support})
+        for c in (range(1, n + 1) if dense else sorted(values)):
+            value = values.get(c)
+            cell = _put(ws, r, c, value)
             cell.font, cell.border = s["font"], s["border"]
-            cell.alignment = s["wrap"] if c == 2 else s["centre"]
-            if value == LEAD_MARK:
-                cell.fill = s["fill"](_LEAD_FILL)
-            elif value == SUPPORT_MARK:
-                cell.fill = s["fill"](_SUPPORT_FILL)
+            cell.alignment = s["wrap"] if c == 2 or (wide and c == 3 + k) else s["centre"]
+            if value in fills:
+                cell.fill = fills[value]
         if not row.n_lead and not row.n_support:
             ws.cell(r, 2).fill = s["fill"](_UNASSIGNED_FILL)
+    last_task_row = r
     lead, support = matrix.column_totals()
     for label, counts in ((f"牵头 {LEAD_MARK}", lead), (f"配合 {SUPPORT_MARK}", support),
                           ("合计", [a + b for a, b in zip(lead, support)])):
-        r = ws.max_row + 1
-        ws.cell(r, 2, label)
-        for j, v in enumerate(counts):
-            ws.cell(r, 3 + j, v)
+        r += 1
+        _put(ws, r, 2, label)
+        for j, v in enumerate(counts[:k]):
+            _put(ws, r, 3 + j, v)
         for c in range(1, n + 1):
             cell = ws.cell(r, c)
             cell.font, cell.border, cell.fill = s["bold"], s["border"], s["header_fill"]
@@ -528,30 +608,42 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = _fit_width("重点任务", titles, 40)
     for c in range(3, n + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 4.5 if c <= 2 + len(units) else 6
+        ws.column_dimensions[get_column_letter(c)].width = 4.5 if c <= 2 + k else 6
+    if wide:
+        ws.column_dimensions[get_column_letter(3 + k)].width = _fit_width(OTHER_UNITS, others, 60)
     ws.freeze_panes = "C2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(n)}{ws.max_row - 3}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(n)}{last_task_row}"
     _print_setup(ws, 1)
     return atomic_write(path, _xlsx_bytes(wb))
 
 
 def write_matrix_csv(matrix: Matrix, path: str | Path) -> Path:
     """The responsibility matrix as CSV: a row per task (分组 and 任务编号
-    columns instead of group rows), then three rows of column totals."""
-    header = ["序号", "分组", "任务编号", "重点任务", *matrix.units, "牵头", "配合", "合计"]
+    columns instead of group rows), then three rows of column totals; the
+    same columns as :func:`write_matrix_xlsx` (其余单位 for a plan naming
+    more than :data:`MATRIX_UNITS` units)."""
+    k, wide = _matrix_shape(matrix)
+    extra = [OTHER_UNITS] if wide else []
+    header = ["序号", "分组", "任务编号", "重点任务", *matrix.units[:k], *extra, "牵头", "配合", "合计"]
     rows: list[list[object]] = []
     section: list[str] = []
     for row in matrix.rows:
         if isinstance(row, GroupRow):
             section = section[:row.level] + [row.heading]
             continue
-        rows.append([row.number, " / ".join(section), row.task_id, row.title, *row.marks,
+        marks = [""] * k
+        for j, mark in row.cells:
+            if j < k:
+                marks[j] = mark
+        rows.append([row.number, " / ".join(section), row.task_id, row.title, *marks,
+                     *([_other_marks(matrix, row, k)] if wide else []),
                      row.n_lead, row.n_support, row.n_lead + row.n_support])
     lead, support = matrix.column_totals()
-    rows.append(["", "", "", f"牵头 {LEAD_MARK}", *lead, sum(lead), "", sum(lead)])
-    rows.append(["", "", "", f"配合 {SUPPORT_MARK}", *support, "", sum(support), sum(support)])
-    rows.append(["", "", "", "合计", *[a + b for a, b in zip(lead, support)], sum(lead), sum(support),
-                 sum(lead) + sum(support)])
+    blank = [""] * len(extra)
+    rows.append(["", "", "", f"牵头 {LEAD_MARK}", *lead[:k], *blank, sum(lead), "", sum(lead)])
+    rows.append(["", "", "", f"配合 {SUPPORT_MARK}", *support[:k], *blank, "", sum(support), sum(support)])
+    rows.append(["", "", "", "合计", *[a + b for a, b in zip(lead[:k], support[:k])], *blank, sum(lead),
+                 sum(support), sum(lead) + sum(support)])
     return atomic_write(path, _csv_bytes(header, rows))
 
 
@@ -576,28 +668,28 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
         columns, records = _records(data)
         ws = wb.create_sheet(_sheet_name(name, used))
         if not columns:
-            ws.append(["(无数据)"])
+            _put(ws, 1, 1, "(无数据)")
             continue
-        ws.append([headers.get(c, c) for c in columns])
+        _put_row(ws, 1, [headers.get(c, c) for c in columns])
         for c in range(1, len(columns) + 1):
             cell = ws.cell(1, c)
             cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
         texts: list[list[str]] = [[] for _ in columns]
+        r = 1
         for rec in records:
+            r += 1
             values = [_plain(rec.get(c)) for c in columns]
             values = [_fmt(v) if isinstance(v, (list, tuple, set, frozenset)) else v for v in values]
-            ws.append(values)
-            for j, v in enumerate(values):
-                texts[j].append(_fmt(v))
+            for c, v in enumerate(values, start=1):
+                cell = _put(ws, r, c, v)
+                cell.font, cell.alignment = s["font"], s["wrap"]
+                texts[c - 1].append(_fmt(v))
         for c in range(1, len(columns) + 1):
             ws.column_dimensions[get_column_letter(c)].width = _fit_width(str(headers.get(columns[c - 1],
                                                                                           columns[c - 1])),
                                                                           texts[c - 1], 50)
-            for r in range(2, ws.max_row + 1):
-                ws.cell(r, c).font = s["font"]
-                ws.cell(r, c).alignment = s["wrap"]
         ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{r}"
         _print_setup(ws, 1)
     if not wb.sheetnames:
         wb.create_sheet("空")
@@ -645,6 +737,7 @@ def write_division_docx(plan: Plan, path: str | Path, full_text: bool = False) -
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
+    from docx.table import _Cell
 
     header = _headers(full_text)
     doc = Document()
@@ -681,8 +774,12 @@ def write_division_docx(plan: Plan, path: str | Path, full_text: bool = False) -
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(p, text, style.OFFICE_HEADING_FONT, Pt(10.5))
     lead_col = header.index("牵头单位")
+    tbl = table._tbl
     for row in division_rows(plan):
-        cells = table.add_row().cells
+        # table.add_row().cells, without what makes it quadratic in a long plan (looking up the grid
+        # among all rows, then walking every cell of the table for the new row's)
+        tr = tbl.add_tr()
+        cells = [_Cell(tr.add_tc(), table) for _ in widths]
         for cell, width in zip(cells, widths):
             cell.width = width
         if isinstance(row, GroupRow):
