@@ -24,6 +24,7 @@ Column roles come from the header words, read by their parts
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Sequence
@@ -251,6 +252,8 @@ def _short(text: str) -> str:
 
 def _header_at(lines: list[Line], i: int) -> _Header | None:
     text = lines[i].text
+    if len(text) > 60 and not _SEQ_WORD_START.match(text):
+        return None  # a long line is a header only with its rows run on behind it (序号工作任务…)
     if len(text) > 16 and (_NOT_HEADER_START.match(text) or _PUNCT_EARLY.search(text, 0, 10)
                            or not _starts_with_header_word(text[:14].replace(" ", ""))):
         return None  # most lines: an outline item, prose, no header word at their start
@@ -298,6 +301,7 @@ def _starts_with_header_word(text: str) -> bool:
     return bool(_HEADER_START.match(text))
 
 
+_SEQ_WORD_START = re.compile(r"(?:序\s*号|编\s*号)")
 # an outline item or a sentence is never a header
 _NOT_HEADER_START = re.compile(r"[(〔【]|[一二三四五六七八九十]+、|\d+[.、]|第[一二三四五六七八九十]")
 _PUNCT_EARLY = re.compile(r"[。,;:!?、“]")
@@ -701,14 +705,23 @@ def _glued_rows(rows: _Rows, no: int, body: str, unit_like: UnitLike) -> None:
         rows.rows.append((no, cells))
 
 
-def _tables(lines: list[Line], unit_like: UnitLike) -> list[Line]:
+def _tables(lines: list[Line], unit_like: UnitLike, separators: bool = True) -> list[Line]:
     """Flattened rows (|, tabs, runs of spaces) become cells; tables written
     one cell a line, with single spaces or with no separator become rows of
-    cells under their header row."""
+    cells under their header row. ``separators``: whether any line holds
+    ``|``, a tab or a run of spaces at all."""
     out: list[Line] = []
     table = max((ln.table or 0 for ln in lines), default=0)
     in_rows = False
     plain = 0  # lines[plain:i] were copied to out as they are
+    # a header holds a unit column's word: the lines that may start a table,
+    # found with one search over the whole text
+    starts, pos = [], 0
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln.text) + 1
+    whole = "\n".join(ln.text for ln in lines)
+    may_head = {bisect_right(starts, m.start()) - 1 for m in _UNIT_WORD.finditer(whole)}
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -718,7 +731,7 @@ def _tables(lines: list[Line], unit_like: UnitLike) -> list[Line]:
             i += 1
             plain = i
             continue
-        cells = split_cells(_unfolded(line))
+        cells = split_cells(_unfolded(line)) if separators else None
         if cells is not None:
             i += 1
             plain = i
@@ -729,7 +742,7 @@ def _tables(lines: list[Line], unit_like: UnitLike) -> list[Line]:
             out.append(Line(line.no, " | ".join(cells), tuple(cells), table, line.src, line.col))
             continue
         in_rows = False
-        header = _header_at(lines, i)
+        header = _header_at(lines, i) if i in may_head else None
         if header is not None and header.start >= plain:
             rows, j = _table_lines(lines, i, header, unit_like, table + 1)
             if rows:
@@ -753,6 +766,9 @@ _MIDLINE = re.compile(
     rf"|[(〔](?P<pnum>\d{{1,3}})[)〕]|(?P<circ>[①-⑳]))"
 )
 _BEFORE_STRONG = "。;!?)〕】]|"
+# a page with no line breaks: its markers may be glued to the word before
+_LONG_LINE = 100
+_STRONG_MARKER = re.compile(rf"[。;!?)〕】\]| :](?:[{_CN}]{{1,3}}、|[(〔](?:[{_CN}]{{1,3}}|\d{{1,3}})[)〕]|\d{{1,3}}[.、]|[①-⑳])")
 
 
 def _cn_number(s: str) -> int:
@@ -778,18 +794,22 @@ def _marker_number(m: re.Match[str]) -> tuple[str, int]:
 _COMPOUND_BEFORE = set("统唯单之万千百十第其另逐初不")  # 统一、 唯一、 第一、 are words, not markers
 
 
-def _cuts(text: str, last: dict[str, int]) -> list[int]:
+def _cuts(text: str, last: dict[str, int], glued: bool = True) -> list[int]:
     """Where markers inside ``text`` start new lines (``last`` holds the
     number each kind of marker reached so far, and is updated).
 
     A marker after a sentence end, a closing bracket, a colon or a space
     starts a line when its number continues its kind's numbering or starts
-    one. In a long line (a page with no line breaks) a marker glued to the
+    one. With ``glued`` (a page with no line breaks) a marker glued to the
     word before (…效能1.推行…) starts one too, when its number continues
     the numbering, or starts it and the next number follows later on.
     """
     found = []
-    for m in _MIDLINE.finditer(text, 1):
+    matches = _MIDLINE.finditer(text, 1) if glued else (
+        _MIDLINE.match(text, m.start() + 1) for m in _STRONG_MARKER.finditer(text))
+    for m in matches:
+        if m is None:
+            continue
         kind, n = _marker_number(m)
         at = m.start()
         before = text[at - 1]
@@ -802,7 +822,13 @@ def _cuts(text: str, last: dict[str, int]) -> list[int]:
         if before == ":":
             strong = kind in ("num", "pnum", "circ") and not text[:at].endswith("附件:")
         found.append((at, kind, n, strong, before))
-    long_line = len(text) >= 60 and len(found) >= 2
+    long_line = glued and len(text) >= _LONG_LINE and len(found) >= 2
+    later: set[tuple[str, int]] = set()  # (kind, number) of the markers after each one
+    after: list[set[tuple[str, int]]] = []
+    for at, kind, n, _, _ in reversed(found):
+        after.append(set(later))
+        later.add((kind, n))
+    after.reverse()
     cuts: list[int] = []
     for k, (at, kind, n, strong, before) in enumerate(found):
         prev = last.get(kind)
@@ -811,7 +837,7 @@ def _cuts(text: str, last: dict[str, int]) -> list[int]:
         if strong:
             ok = follows or starts or prev is None
         elif long_line and before not in _COMPOUND_BEFORE and ("\u4e00" <= before <= "\u9fff" or before in "”\""):
-            confirmed = any(k2 == kind and n2 == n + 1 for _, k2, n2, _, _ in found[k + 1:])
+            confirmed = (kind, n + 1) in after[k]
             after_heading = bool(cuts) and at - cuts[-1] <= 30 and text[cuts[-1]:at].count("。") == 0
             ok = follows or (starts and (confirmed or after_heading)) or (prev is None and confirmed and kind != "cn")
         else:
@@ -837,7 +863,18 @@ def segment(lines: list[Line]) -> list[Line]:
     """
     last: dict[str, int] = {}
     out: list[Line] = []
-    for line in lines:
+    # markers glued to the word before are looked for only in a page with no
+    # line breaks: a line that holds a fifth of the text or more
+    total = sum(len(ln.text) for ln in lines)
+    # the lines with a marker after a sentence end, a bracket or a space:
+    # one search over the whole text
+    starts, pos = [], 0
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln.text) + 1
+    whole = "\n".join(ln.text for ln in lines)
+    candidates = {bisect_right(starts, m.start()) - 1 for m in _STRONG_MARKER.finditer(whole)}
+    for k, line in enumerate(lines):
         if line.cells is not None:
             out.append(line)
             continue
@@ -846,7 +883,11 @@ def segment(lines: list[Line]) -> list[Line]:
         if head:
             kind, n = _marker_number(head)
             last[kind] = n
-        cuts = _cuts(text, last) if len(text) > 8 and _MIDLINE.search(text, 1) else []
+        glued = len(text) >= _LONG_LINE and len(text) * 5 >= total
+        if len(text) < 9 or (not glued and k not in candidates):
+            cuts = []  # a marker inside a line stands after a sentence end, a bracket, a space
+        else:
+            cuts = _cuts(text, last, glued)
         if not cuts:
             out.append(line)
             continue
@@ -881,15 +922,10 @@ def layout(doc: Document, unit_like: UnitLike | None = None) -> Document:
     lines = list(doc.lines)
     if "(" in whole and _GLOSS.search(whole):
         lines = [strip_glosses(ln) for ln in lines]
-    if _may_hold_table(whole, lines):
-        lines = _tables(lines, unit_like)
+    separators = "|" in whole or "\t" in whole or any(
+        ln.src is not None and ln.src.norm is not None and ln.src.norm is not ln.src.shown
+        and ("  " in ln.src.norm or "\t" in ln.src.norm) for ln in lines)
+    if separators or "单位" in whole or "部门" in whole or "主体" in whole:
+        lines = _tables(lines, unit_like, separators)
     lines = segment(lines)
     return replace(doc, lines=lines)
-
-
-def _may_hold_table(whole: str, lines: list[Line]) -> bool:
-    """Could the text hold a table: cell separators, or a unit column's word?"""
-    if "|" in whole or "\t" in whole or "单位" in whole or "部门" in whole or "主体" in whole:
-        return True
-    return any(ln.src is not None and ln.src.norm is not None and ln.src.norm is not ln.src.shown
-               and ("  " in ln.src.norm or "\t" in ln.src.norm) for ln in lines)

@@ -419,25 +419,30 @@ def _merge(parts: list[tuple[ItemText, int, Annotation]]) -> _Merged:
     ann = out.ann
     deadlines = []
     entries: list[Entry] = []
-    where_of: dict[int, tuple[ItemText, int]] = {}
+    where_of: list[tuple[ItemText, int]] = []
     groups = 0
     for where, offset, one in parts:
         for e in one.entries:
             entries.append(e)
-            where_of[id(e)] = (where, offset)
+            where_of.append((where, offset))
         groups += one.groups
-        ann.rejected += one.rejected
-        ann.notes += one.notes
-        ann.persons += one.persons
+        if one.rejected:
+            ann.rejected += one.rejected
+        if one.notes:
+            ann.notes += one.notes
+        if one.persons:
+            ann.persons += one.persons
         ann.empty_items += one.empty_items
         ann.has_verb |= one.has_verb
         ann.has_label |= one.has_label
         ann.truncated |= one.truncated
-        ann.standing += one.standing
+        if one.standing:
+            ann.standing += one.standing
         if one.deadline:
             deadlines.append(one.deadline)
-    ann.entries = resolve_roles(entries, groups)
-    out.places = [(*where_of[id(e)], e) for e in ann.entries]
+    sources: list[int] = []
+    ann.entries = resolve_roles(entries, groups, sources)
+    out.places = [(*where_of[k], e) for k, e in zip(sources, ann.entries)]
     ann.deadline = ";".join(dict.fromkeys(deadlines))
     return out
 

@@ -225,23 +225,13 @@ def parse_annotation(content: str, unit_like: UnitLike | None = None, context: s
         if len(_PARSED) >= 8192:
             _PARSED.clear()
         _PARSED[key] = done
-    return _copy(done)
+    return done
 
 
 # plans repeat their annotations ((责任单位:市科技局) forty times): each is
-# read once per process, and a copy handed out (callers resolve roles in place)
+# read once per process; what is handed out is shared, and never changed
+# (resolve_roles makes new entries where it decides a role)
 _PARSED: dict[tuple, Annotation] = {}
-
-
-def _copy(ann: Annotation) -> Annotation:
-    def entry(e: Entry) -> Entry:
-        return Entry(e.name, e.role, list(e.pieces), e.how, e.known)
-
-    out = Annotation(**{**ann.__dict__})
-    out.entries = [entry(e) for e in ann.entries]
-    out.standing = [entry(e) for e in ann.standing]
-    out.rejected, out.notes, out.persons = list(ann.rejected), list(ann.notes), list(ann.persons)
-    return out
 
 
 def _parse(content: str, unit_like: UnitLike, context: str | None, resolve: bool) -> Annotation:
@@ -286,26 +276,29 @@ def _parse(content: str, unit_like: UnitLike, context: str | None, resolve: bool
     return ann
 
 
-def resolve_roles(entries: list[Entry], groups: int) -> list[Entry]:
+def resolve_roles(entries: list[Entry], groups: int, sources: list[int] | None = None) -> list[Entry]:
     """Roles where none was written: 主要责任单位 leads beside another group
     of units; in a bare list the first leads; with an explicit lead, the
-    rest support. Each (unit, role) once, in order."""
-    if groups > 1:
-        for e in entries:
-            if e.role == "primary":
-                e.role = "lead"
-    has_lead = any(e.role == "lead" for e in entries)
-    for e in entries:
-        if e.role in (None, "bare", "primary"):
-            e.role = "support" if has_lead else "lead"
-            has_lead = True
+    rest support. Each (unit, role) once, in order. The entries given are
+    not changed (they may be shared): those whose role is decided here are
+    new ones. ``sources``, if given, gets the index in ``entries`` of each
+    entry returned."""
+    has_lead = any(e.role == "lead" or (groups > 1 and e.role == "primary") for e in entries)
     seen: set[tuple[str, str]] = set()
     out = []
-    for e in entries:
-        key = (e.name, e.role or "")
+    for k, e in enumerate(entries):
+        role = e.role
+        if role == "primary" and groups > 1:
+            role = "lead"
+        elif role in (None, "bare", "primary"):
+            role = "support" if has_lead else "lead"
+            has_lead = True
+        key = (e.name, role)
         if key not in seen:
             seen.add(key)
-            out.append(e)
+            out.append(e if role == e.role else Entry(e.name, role, e.pieces, e.how, e.known))
+            if sources is not None:
+                sources.append(k)
     return out
 
 
@@ -674,7 +667,7 @@ def _label_starts(s: str) -> list[tuple[int, int, str]]:
             continue
         out.append((a, body, kind))
     # 实施单位。甲牵头,乙配合: a label line closed by a full stop
-    for m in _LABEL_STOP.finditer(s):
+    for m in _label_stops(s):
         if lex.label_kind(m.group(1)) in _UNIT_KINDS:
             out.append((m.start(1), m.end(), lex.label_kind(m.group(1)) or "bare"))
     out.sort()
@@ -682,7 +675,19 @@ def _label_starts(s: str) -> list[tuple[int, int, str]]:
 
 
 _SENTENCE_END = re.compile(r"[。;!?]")
-_LABEL_STOP = re.compile(r"(?:^|(?<=\n))([\u4e00-\u9fff]{2,8})[。.]")
+_LABEL_STOP = re.compile(r"([\u4e00-\u9fff]{2,8})[。.]")
+
+
+def _label_stops(s: str):
+    """``_LABEL_STOP`` matched at each line start (no search through the text)."""
+    at = 0
+    while True:
+        m = _LABEL_STOP.match(s, at)
+        if m:
+            yield m
+        at = s.find("\n", at) + 1
+        if at == 0:
+            return
 
 
 def _label_span_end(s: str, body: int, unit_like: UnitLike) -> int:

@@ -14,12 +14,13 @@ A row whose unit cells are empty, with units written into the task cell
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..layout import UNIT_COLUMNS, column_kind, columns
 from ..model import Line
 from ..parse import match_marker
-from .annotation import find_annotations, parse_annotation
+from .annotation import Entry, find_annotations, parse_annotation
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import _Builder
@@ -112,10 +113,9 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
         else:
             above = {i: cell(i) for i in unit_cols}
         ann = parse_annotation(annotation, b.unit_like) if annotation else None
-        if ann is not None:
-            for e in ann.entries:
-                if e.how in ("label", "bare"):
-                    e.how = "table"
+        if ann is not None:  # (a shared reading: a copy with the roles read from columns)
+            ann = replace(ann, entries=[Entry(e.name, e.role, e.pieces, "table", e.known)
+                                        if e.how in ("label", "bare") else e for e in ann.entries])
         counter += 1
         seq = cell(kinds.index("seq")) if "seq" in kinds else ""
         number = seq.rstrip(".、") if _NUMBER.fullmatch(seq.rstrip(".、")) else label or str(counter)
