@@ -135,7 +135,9 @@ class Corpus:
                     "doc": a.doc, "place": info.place, "task_id": a.task_id, "unit": a.unit,
                     "unit_id": u.unit_id, "function": u.function, "role": a.role, "line": a.line,
                     "order": a.order, "known": u.known, "collective": u.collective,
-                    "start": a.start, "end": a.end, "written": a.written, "how": a.how,
+                    # where the name stands on its line as written (empty when not known)
+                    "start": a.start if a.start >= 0 else "", "end": a.end if a.end >= 0 else "",
+                    "written": a.written, "how": a.how,
                 })
                 row = per_unit.setdefault(u.unit_id, {
                     "place": u.place, "unit_id": u.unit_id, "name": u.name, "function": u.function,

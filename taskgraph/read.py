@@ -18,6 +18,7 @@ needs them.
 """
 from __future__ import annotations
 
+import codecs
 import glob
 import io
 import logging
@@ -539,23 +540,20 @@ def _text_lines(source: str, text: str, diagnostics: list[Diagnostic]) -> list[L
     # no mojibake signature and no rare character in the whole text: none in
     # any line; else only the lines that hold a signature or a rare character
     # are looked at (one search over the text tells which characters those are)
-    suspect = None
-    if _MOJIBAKE.search(text):
-        suspect = _ALWAYS
-    elif _has_rare(whole):
-        rare = {c for c in _NOT_CJK_OR_PRIVATE.sub("", whole) if _is_rare(c)}
-        suspect = re.compile("[" + re.escape("".join(sorted(rare))) + "]")
+    signed = bool(_MOJIBAKE.search(text))
+    chars = _rare_chars(whole)
+    rare = re.compile("[" + re.escape("".join(sorted(chars))) + "]") if chars else None
     for no, (raw, norm) in enumerate(zip(raws, normalised), start=1):
         line = fold_spaces(norm)
         if not line:
             continue
         lines.append(Line(no, line, src=LineSource(raw, line, (), line if norm == line else norm)))
-        if suspect is not None and suspect.search(line) and _looks_mis_encoded(line, raw):
+        if ((signed and _MOJIBAKE_CHAR.search(raw) and _MOJIBAKE.search(raw)) or (rare is not None and rare.search(line))) \
+                and _looks_mis_encoded(line, raw):
             diagnostics.append(_mojibake_warning(source, no))
     return lines
 
 
-_ALWAYS = re.compile("")  # a pattern that matches every line
 
 
 # ---- mojibake -------------------------------------------------------------
@@ -567,6 +565,8 @@ _ALWAYS = re.compile("")  # a pattern that matches every line
 _MOJIBAKE = re.compile(r"\?{2,}|\ufffd|锟斤拷|烫烫烫|屯屯屯|Ã[\u0080-\u00bf]|â€|Â[\u0080-\u00bf ]")
 
 
+# a character every signature above holds (a quick "no" for most lines)
+_MOJIBAKE_CHAR = re.compile("[?\ufffd锟烫屯ÃâÂ]")
 _NOT_CJK_OR_PRIVATE = re.compile(r"[^\u3400-\u9fff\ue000-\uf8ff]+")
 
 
@@ -596,6 +596,27 @@ def _looks_mis_encoded(text: str, raw: str | None = None) -> bool:
                 continue
         run = 0
     return rare >= 3 and rare >= 0.15 * cjk
+
+
+def _rare_chars(text: str) -> set[str]:
+    """The characters of ``text`` that :func:`_is_rare` holds rare, found by
+    the GB2312 encoder itself (its error handler hands over each one)."""
+    found: list[str] = []
+    _RARE_FOUND.append(found)
+    try:
+        text.encode("gb2312", errors="taskgraph-rare")
+    finally:
+        _RARE_FOUND.pop()
+    return {c for c in "".join(found) if "\u3400" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff"}
+
+
+def _collect_rare(error: UnicodeEncodeError) -> tuple[str, int]:
+    _RARE_FOUND[-1].append(error.object[error.start:error.end])
+    return "", error.end
+
+
+_RARE_FOUND: list[list[str]] = []
+codecs.register_error("taskgraph-rare", _collect_rare)
 
 
 def _has_rare(text: str) -> bool:
@@ -643,8 +664,15 @@ _SPAM = re.compile(
 )
 
 
+# a word each spam pattern holds, looked for with plain substring search
+# (far faster than the pattern on a page of Chinese, where 一 is everywhere)
+_SPAM_WORDS = ("亚洲", "av", "AV", "Av", "aV", "无码", "一区二区", "成人", "色情", "黄色", "博彩", "赌场", "百家乐",
+               "六合彩", "真人娱乐", "葡京", "澳门赌", "偷拍", "自拍偷")
+
+
 def _spam_diagnostics(source: str, lines: list[Line]) -> list[Diagnostic]:
-    if not _SPAM.search("\n".join(line.text for line in lines)):
+    whole = "\n".join(line.text for line in lines)
+    if not any(w in whole for w in _SPAM_WORDS) or not _SPAM.search(whole):
         return []  # one search over the document; a line that matched would match in it
     return [
         Diagnostic(source, "line looks like unrelated spam; kept as is", line.no, code="spam")

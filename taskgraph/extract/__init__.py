@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from copy import copy
 from typing import Callable
 
 from ..layout import layout
@@ -107,11 +108,13 @@ class ItemText:
 _SPACED_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
 _NEWLINES = re.compile(r"\n{2,}")
 _EMPTY_BRACKETS = re.compile(r"[((〔【\[]\s*[))〕】\]]")
+_HAS_EMPTY_BRACKETS = re.compile(r"[((〔【\[][\s))〕】\]]")
 
 
 def _clean_text(s: str) -> str:
-    s = _SPACED_NEWLINE.sub("\n", s)
-    s = _NEWLINES.sub("\n", s)
+    if "\n" in s:
+        s = _SPACED_NEWLINE.sub("\n", s)
+        s = _NEWLINES.sub("\n", s)
     return s.strip(" \n")
 
 
@@ -333,7 +336,7 @@ class _Builder:
         text = "".join(f.text.shown(a, b) for a, b in keep if a < b)
         if f.children_text:
             text = text.rstrip() + "\n" + "\n".join(f.children_text)
-        text = _clean_text(_EMPTY_BRACKETS.sub("", text))
+        text = _clean_text(_EMPTY_BRACKETS.sub("", text) if _HAS_EMPTY_BRACKETS.search(text) else text)
         heading = item.heading
         for sp in reversed(spans):
             if sp.start < len(heading):
@@ -406,8 +409,8 @@ class _Builder:
 
 
 class _Merged:
-    def __init__(self) -> None:
-        self.ann = Annotation()
+    def __init__(self, ann: Annotation | None = None) -> None:
+        self.ann = ann if ann is not None else Annotation()
         self.places: list[tuple[ItemText, int, Entry]] = []
 
 
@@ -415,6 +418,13 @@ def _merge(parts: list[tuple[ItemText, int, Annotation]]) -> _Merged:
     """One annotation from a task's several (label lines 牵头单位:甲 then
     责任单位:乙; 甲牵头… then (乙、丙参与)): roles resolved over all of them,
     units in order, each once, with its place in the text."""
+    if len(parts) == 1:  # the common case: one annotation, nothing to put together
+        where, offset, one = parts[0]
+        single = copy(one)  # (a shared reading: never changed)
+        single.entries = resolve_roles(one.entries, one.groups)
+        out = _Merged(single)
+        out.places = [(where, offset, e) for e in single.entries]
+        return out
     out = _Merged()
     ann = out.ann
     deadlines = []

@@ -599,17 +599,18 @@ def _close_of(s: str, start: int) -> tuple[int, bool]:
     """Index after the bracket closing the one at ``start`` (mixed kinds
     tolerated); if none before the end of the line, the end of the line."""
     depth, newline = 0, -1
-    for i in range(start, min(len(s), start + 400)):
-        ch = s[i]
+    limit = min(len(s), start + 400)
+    for m in _BRACKET_OR_NEWLINE.finditer(s, start, limit):  # only the characters that matter
+        ch = m.group()
         if ch in OPEN:
             depth += 1
         elif ch in CLOSE:
             depth -= 1
             if depth == 0:
-                return i + 1, False
-        elif ch == "\n" and newline < 0:
-            newline = i  # a wrapped line may still close the bracket
-    end = newline if newline >= 0 else min(len(s), start + 400)
+                return m.end(), False
+        elif newline < 0:
+            newline = m.start()  # a wrapped line may still close the bracket
+    end = newline if newline >= 0 else limit
     return end, True
 
 
