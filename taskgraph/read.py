@@ -821,14 +821,19 @@ def _docx_table_rows(table) -> Iterator[list[str]]:
         column = _docx_int(row.find(f"{_W}trPr/{_W}gridBefore"), 0)
         cells = []
         for cell in _docx_row_cells(row):
-            span = _docx_int(cell.find(f"{_W}tcPr/{_W}gridSpan"), 1)
+            span = min(max(_docx_int(cell.find(f"{_W}tcPr/{_W}gridSpan"), 1), 1), 64)
             merge = cell.find(f"{_W}tcPr/{_W}vMerge")
             if merge is not None and merge.get(_W + "val", "continue") != "restart":
                 text = above.get(column, "")
             else:
                 text = _docx_cell_text(cell)
             above[column] = text
+            # merged across columns: the text in the first, the others empty,
+            # so that every row keeps the columns of the header
             cells.append(text)
+            cells.extend([""] * (span - 1))
+            for k in range(1, span):
+                above[column + k] = ""
             column += span
         yield cells
 
@@ -1137,10 +1142,14 @@ def _html_table_rows(table) -> Iterator[list[str]]:
             text = normalise_line(" ".join(t for t in _html_texts(cell) if isinstance(t, str)))
             rowspan = _html_int(cell.get("rowspan"))
             colspan = min(_html_int(cell.get("colspan")), 64)
-            for _ in range(colspan):  # a merged cell stands in every column and row it spans
-                cells.append(text)
+            for k in range(colspan):
+                # a cell merged across columns holds its text in the first of
+                # them (the others empty, so that every row keeps the header's
+                # columns); merged down rows, it stands in each of them
+                value = text if k == 0 else ""
+                cells.append(value)
                 if rowspan > 1:
-                    pending[column] = (text, rowspan - 1)
+                    pending[column] = (value, rowspan - 1)
                 column += 1
                 fill_pending()
         fill_pending()

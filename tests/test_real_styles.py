@@ -314,3 +314,30 @@ def test_every_edge_points_at_the_text_as_written(tmp_path):
     for a in plan.assignments:
         assert line[a.start:a.end] == a.written
     assert [(a.unit, a.written) for a in plan.assignments] == [("市大数据局", "市大數據局"), ("市财政局", "市財政局")]
+
+
+def test_word_table_with_merged_cells(tmp_path):
+    import docx
+
+    from taskgraph.read import read_document
+
+    d = docx.Document()
+    d.add_paragraph("附件：重点任务分工表")
+    table = d.add_table(rows=5, cols=4)
+    rows = [("重点任务", "", "责任单位", ""), ("", "", "牵头单位", "配合单位"),
+            ("1", "建设人才公寓。", "市住建局", "市人社局"), ("2", "发放购房补贴。", "", "市财政局"),
+            ("一、组织保障", "", "", "")]
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    table.cell(0, 0).merge(table.cell(1, 1)).text = "重点任务"  # over 序号 and task, two rows
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "责任单位"
+    table.cell(2, 2).merge(table.cell(3, 2)).text = "市住建局"  # one lead for both tasks
+    table.cell(4, 0).merge(table.cell(4, 3)).text = "一、组织保障"
+    path = tmp_path / "plan.docx"
+    d.save(path)
+    plan = extract_plan(read_document(path))
+    assert edges(plan) == {
+        "建设人才公寓": [("市住建局", "lead"), ("市人社局", "support")],
+        "发放购房补贴": [("市住建局", "lead"), ("市财政局", "support")],
+    }

@@ -114,8 +114,12 @@ _HAS_EMPTY_BRACKETS = re.compile(r"[((〔【\[][\s))〕】\]]")
 def _clean_text(s: str) -> str:
     if "\n" in s:
         s = _SPACED_NEWLINE.sub("\n", s)
+        s = _PUNCT_LINES.sub("\n", s)  # what an annotation line left behind (。)
         s = _NEWLINES.sub("\n", s)
     return s.strip(" \n")
+
+
+_PUNCT_LINES = re.compile(r"\n[ 。.;,:、]+(?=\n|$)")
 
 
 def _annotation_only(text: str, spans: list[Span]) -> bool:
@@ -241,17 +245,17 @@ class _Builder:
                                                start, end, raw, e.how))
             have.add(name)
             order += 1
-        if ann.entries:
-            for since, units in self.standing:  # 以下各项工作均需甲落实,不再列出
-                if since < len(self.tasks) - 1:
+        if ann.standing:
+            self.standing.append((len(self.tasks) - 1, ann.standing))
+        if ann.entries or ann.standing:
+            for since, units in self.standing:  # 以下各项工作均需甲落实,不再列出 (this task and the later ones)
+                if since <= len(self.tasks) - 1:
                     for e in units:
                         if e.name not in have:
                             have.add(e.name)
                             self.assignments.append(Assignment(doc, tid, e.name, "support", edge_line, order,
                                                                how="standing"))
                             order += 1
-        if ann.standing:
-            self.standing.append((len(self.tasks) - 1, ann.standing))
         where_ = f"task {tid}"
         if ann.rejected:
             self.warn(f"{where_}: not read as a unit: {'、'.join(ann.rejected)}", edge_line, "unit-rejected")

@@ -44,9 +44,12 @@ _ROLE_MARK = re.compile(r"[(〔](牵头|牵头单位|牵头部门|主责|主责�
 # 相关市、县政府; 各县、区人民政府(管委会); 哈尔滨、黑河、绥芬河市政府
 _SHARED_HEAD = re.compile(r"^(?:各|相关|有关|所在|全)?[\u4e00-\u9fff]{1,5}$")
 _LEVEL_HEAD = re.compile(r"^(?:各|相关|有关|所在|全)?(?:市|县|区|镇|乡|旗)$")
-_SHARED_TAIL = re.compile(r"^(?![各相有])[\u4e00-\u9fff]{0,5}(?:市|县|区|镇|乡|旗|州|盟)(?:人民)?(?:政府|党委|党委和政府|管委会)"
-                          r"(?:\([^()]{1,8}\))?$")
-_LEVEL_TAIL = re.compile(r"^(?:市|县|区|镇|乡|旗)(?:人民)?(?:政府|党委|党委和政府|管委会)(?:\([^()]{1,8}\))?$")
+# (a level may carry its own bracket: 县〈市、区〉人民政府, 县(市、区)人民政府)
+_LEVEL_BRACKET = r"(?:[(〈][^()〈〉]{1,8}[)〉])?"
+_SHARED_TAIL = re.compile(rf"^(?![各相有])[\u4e00-\u9fff]{{0,5}}(?:市|县|区|镇|乡|旗|州|盟){_LEVEL_BRACKET}(?:人民)?"
+                          r"(?:政府|党委|党委和政府|管委会)(?:[(〈][^()〈〉]{1,8}[)〉])?$")
+_LEVEL_TAIL = re.compile(rf"^(?:市|县|区|镇|乡|旗){_LEVEL_BRACKET}(?:人民)?(?:政府|党委|党委和政府|管委会)"
+                         r"(?:[(〈][^()〈〉]{1,8}[)〉])?$")
 _GOVERNMENT_END = re.compile(r"(?:政府|党委|管委会|局|委|办|厅|部)(?:\([^()]*\))?$")
 _NAME_WORDS = re.compile(r"按|要|的|将|对|在|为|把|从|向|以|于|是|不|有|就|并|或|但|其|各项|工作|任务|措施|情况|问题")
 
@@ -341,7 +344,7 @@ def _notes_removed(content: str, ann: Annotation) -> str:
         if b == 0 or text[b - 1] in _TOKEN_SEPS + ";:":
             continue  # a bracket of its own, not after a name
         if not inner or inner.startswith(lex.note_openers) or any(c in inner for c in ",;。") \
-                or text[b] in "〈<《":
+                or lex.carry_re.search(inner):
             if _ROLE_MARK.match(text[b:e]) or re.fullmatch(r"[(〔](?:牵头|配合|协办|参与|主责)(?:单位|部门)?[)〕]", text[b:e]):
                 continue
             ann.notes.append(content[b:e])

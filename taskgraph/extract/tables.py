@@ -56,13 +56,13 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
         if kinds is None:
             kinds = columns(cells)
             continue
-        if columns(cells):
-            continue  # a header repeated on a new page
         sub = [column_kind(c) if c.strip() else None for c in cells]
         if any(k in UNIT_COLUMNS for k in sub) and all(k for k, c in zip(sub, cells) if c.strip()):
-            # a second header row: 责任单位 over 牵头单位 | 配合单位
-            kinds = [k2 or k1 for k1, k2 in zip(kinds, sub)] + list(kinds[len(sub):])
-            continue
+            if not counter:
+                # a second header row: 责任单位 over 牵头单位 | 配合单位 (the
+                # words of a merged cell repeated above them)
+                kinds = [k2 or k1 for k1, k2 in zip(kinds, sub)] + list(kinds[len(sub):])
+            continue  # (after rows: a header repeated on a new page)
         filled = [c for c in cells if c.strip()]
         if not filled:
             continue
@@ -81,6 +81,11 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
         if not text_cols:
             text_cols = [i for i, k in enumerate(kinds) if k in (None, "group")][-1:]
         title = cell(text_cols[0]) if text_cols else ""
+        seq_here = ""
+        if text_cols and _NUMBER.fullmatch(title.rstrip(".、")) and text_cols[0] + 1 < len(kinds) \
+                and kinds[text_cols[0] + 1] is None and cell(text_cols[0] + 1):
+            # a task header merged over the 序号 and task columns: the number, then the task
+            seq_here, title = title.rstrip(".、"), cell(text_cols[0] + 1)
         if not title:
             continue
         unit_cols = [i for i, k in enumerate(kinds) if k in UNIT_COLUMNS]
@@ -117,7 +122,7 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
             ann = replace(ann, entries=[Entry(e.name, e.role, e.pieces, "table", e.known)
                                         if e.how in ("label", "bare") else e for e in ann.entries])
         counter += 1
-        seq = cell(kinds.index("seq")) if "seq" in kinds else ""
+        seq = cell(kinds.index("seq")) if "seq" in kinds else seq_here
         number = seq.rstrip(".、") if _NUMBER.fullmatch(seq.rstrip(".、")) else label or str(counter)
         full = text + ("\n" + "\n".join(extra) if extra else "")
         tpath = "/".join(path + group_path + (number,))
