@@ -57,6 +57,7 @@ class Lexicon:
     note_openers: tuple[str, ...]
     deadline_re: re.Pattern[str]
     phrases: frozenset[str]
+    task_verb_re: re.Pattern[str]  # a task's opening verb (加强, 推进…)
     header_words: dict[str, tuple[str, ...]]  # seq | text | group | other -> words
     max_morpheme: int
 
@@ -234,6 +235,7 @@ def lexicon() -> Lexicon:
         note_openers=tuple(sorted(note["note_openers"], key=len, reverse=True)),
         deadline_re=_any(data["deadline"]["patterns"]),
         phrases=frozenset(data["phrase"]["words"]),
+        task_verb_re=re.compile(f"^(?:{_alt(data['phrase']['task_verbs'])})"),
         header_words={k: tuple(v) for k, v in data["header"].items()},
         max_morpheme=max(len(w) for w in morphemes),
     )

@@ -341,3 +341,15 @@ def test_word_table_with_merged_cells(tmp_path):
         "建设人才公寓": [("市住建局", "lead"), ("市人社局", "support")],
         "发放购房补贴": [("市住建局", "lead"), ("市财政局", "support")],
     }
+
+
+def test_labels_in_brackets_before_the_text_and_labels_nobody_listed():
+    text = """一、重点任务
+1．【牵头单位】市科技局【配合单位】市财政局、市税务局 加强科技金融服务，设立风险补偿资金池。
+2．推进重大项目建设。（组长单位：市发展改革委；成员单位：市财政局、市自然资源局）
+3．加强安全生产监管。（各地负责）"""
+    check(text, {
+        "加强科技金融": [("市科技局", "lead"), ("市财政局", "support"), ("市税务局", "support")],
+        "推进重大项目": [("市发展改革委", "lead"), ("市财政局", "support"), ("市自然资源局", "support")],
+        "加强安全生产": [("各地", "lead")],
+    }, one_line=False)

@@ -66,7 +66,8 @@ def _name_shaped(name: str, loose: bool = False) -> bool:
     characters (and brackets) only, 2-25 long, no digits, no function words."""
     if not (2 <= len(name) <= (25 if loose else 14)) or not _CJK_NAME.match(name):
         return False
-    if name in lexicon().phrases:
+    lex = lexicon()
+    if name in lex.phrases or lex.task_verb_re.match(name):
         return False
     return loose or not _NAME_WORDS.search(name)
 
@@ -343,6 +344,8 @@ def _notes_removed(content: str, ann: Annotation) -> str:
         inner = text[b + 1:e - 1].strip(_REMOVED + " ")
         if b == 0 or text[b - 1] in _TOKEN_SEPS + ";:":
             continue  # a bracket of its own, not after a name
+        if text[b] in "【[" and lex.label_kind(inner):
+            continue  # a label in brackets (甲【配合单位】乙), not a note
         if not inner or inner.startswith(lex.note_openers) or any(c in inner for c in ",;。") \
                 or lex.carry_re.search(inner):
             if _ROLE_MARK.match(text[b:e]) or re.fullmatch(r"[(〔](?:牵头|配合|协办|参与|主责)(?:单位|部门)?[)〕]", text[b:e]):
@@ -758,6 +761,16 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
         ann = None
         if kind in _UNIT_KINDS:
             ann = parse_annotation(content, unit_like, resolve=False)
+            if ann.rejected:  # the units end where the text goes on (【牵头单位】甲 加强……)
+                cuts = [i for i in (content.find(r, body - a) for r in ann.rejected) if i > body - a]
+                if cuts:
+                    j = min(cuts)
+                    while j > body - a and content[j - 1] not in " \t,,、;;。":
+                        j -= 1
+                    if j > body - a:
+                        end = a + len(content[:j].rstrip(" \t,,、;;"))
+                        content = s[a:end]
+                        ann = parse_annotation(content, unit_like, resolve=False)
             if not ann.entries and not ann.persons and not ann.deadline:
                 continue
         spans.append(Span(a, end, content, False, "line", ann))
