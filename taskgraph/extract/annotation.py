@@ -639,6 +639,11 @@ def _bracket_groups(s: str) -> list[tuple[int, int]]:
     return out
 
 
+def _depth(text: str) -> int:
+    """Brackets opened and not closed in ``text`` (negative: closed and not opened)."""
+    return sum(text.count(c) for c in OPEN) - sum(text.count(c) for c in CLOSE)
+
+
 def _inside(spans: list[Span], i: int) -> bool:
     return any(sp.start <= i < sp.end for sp in spans)
 
@@ -809,6 +814,9 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
                 content = s[start:end]
                 if end - start > 300 or not lex.verb_suffix(content):
                     continue
+                if any(start <= sp.start < end or sp.start <= start < sp.end for sp in spans) \
+                        or _depth(content) != 0:
+                    continue  # it overlaps an annotation found already, or opens a bracket it does not close
                 ann = parse_annotation(content, unit_like, resolve=False)
                 if ann.entries and ann.has_verb and not ann.rejected and not ann.empty_items and ann.strong:
                     spans.append(Span(start, end, content, False, "sentence", ann))
