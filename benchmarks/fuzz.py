@@ -3,10 +3,13 @@
 Each input is a seed plan put through one to three random mutations:
 truncation, byte flips, inserted brackets and separators, dropped or
 repeated lines, NUL bytes, a splice of two seeds, traditional characters,
-full/half-width punctuation, an encoding swap (GB18030, GBK, UTF-16 with or
-without BOM, Big5), a random HTML page around it (navigation, scripts,
-tables, a declared charset that may lie), or a random .docx around it
-(python-docx, or a hand-made zip that may be damaged).
+full/half-width punctuation, formula prefixes (=, ＝, +, -, @, =HYPERLINK…)
+before names and texts, 75+-character titles and unit names, the whole plan
+on one line, an encoding swap (GB18030, GBK, UTF-16 with or without BOM,
+Big5), a random HTML page around it (navigation, scripts, tables,
+paragraphs nested up to 300 divs deep, a declared charset that may lie), or
+a random .docx around it (python-docx, or a hand-made zip that may be
+damaged).
 
 A file the reader refuses (``ReadError``: one clear line for the user) is a
 good outcome. Any other exception, in any stage, is a bug: the input and
@@ -115,7 +118,31 @@ def long_line(rng: random.Random, data: bytes) -> bytes:
     return data + b"\n" + piece * rng.randint(100, 5000)
 
 
-MUTATIONS = [truncate, flip_bytes, insert_noise, shuffle_lines, nul_bytes, traditional, widths, long_line]
+def formulas(rng: random.Random, data: bytes) -> bytes:
+    """Formula prefixes before unit names and task texts (=HYPERLINK…, ＝, +, -, @)."""
+    text = data.decode("utf-8", errors="replace")
+    prefix = rng.choice(["=", "＝", "+", "-", "@", '=HYPERLINK("http://x.example/","点击")', "\t="])
+    marks = ["责任单位：", "牵头单位：", "（", "1.", "、"]
+    for mark in rng.sample(marks, rng.randint(1, len(marks))):
+        text = text.replace(mark, mark + prefix, rng.randint(1, 20))
+    return text.encode("utf-8")
+
+
+def long_names(rng: random.Random, data: bytes) -> bytes:
+    """A legal-length plan title and unit names of 75+ characters."""
+    text = data.decode("utf-8", errors="replace")
+    long = "某某" * rng.randint(40, 120)
+    return (long + "行动方案\n" + text.replace("市科技局", long + "局", rng.randint(1, 5))).encode("utf-8")
+
+
+def one_line(rng: random.Random, data: bytes) -> bytes:
+    """A page with no line breaks (a crawled page), glued or with spaces."""
+    text = data.decode("utf-8", errors="replace")
+    return rng.choice(["", " "]).join(text.splitlines()).encode("utf-8")
+
+
+MUTATIONS = [truncate, flip_bytes, insert_noise, shuffle_lines, nul_bytes, traditional, widths, long_line,
+             formulas, long_names, one_line]
 
 
 def encode(rng: random.Random, data: bytes) -> tuple[bytes, str]:
@@ -145,6 +172,7 @@ def wrap_html(rng: random.Random, data: bytes) -> bytes:
         parts.append("<div class='nav'><a>网站首页</a> | <a>政务公开</a></div><nav><ul><li>本市动态</li></ul></nav>")
     container = rng.choice(["<div class='article-content'>", "<article>", "<td>", "<div>", ""])
     parts.append(container)
+    nest = rng.choice([0, 0, 1, 3, 300])  # paragraphs nested in divs, up to deeper than lxml's usual limits
     in_table = False
     for line in lines:
         r = rng.random()
@@ -158,7 +186,9 @@ def wrap_html(rng: random.Random, data: bytes) -> bytes:
         if in_table:
             parts.append("</table>")
             in_table = False
-        if r < 0.7:
+        if nest and r < 0.5:
+            parts.append("<div>" * nest + f"<p>{escape(line)}</p>" + "</div>" * nest)
+        elif r < 0.7:
             parts.append(f"<p>{escape(line)}</p>")
         elif r < 0.9:
             parts.append(f"{escape(line)}<br>")

@@ -719,7 +719,7 @@ def _docx_xml(source: str, data: bytes) -> bytes:
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise ReadError(source, "not a valid .docx: the file is not a zip archive (or is damaged)") from None
     with archive:
         try:
@@ -888,6 +888,14 @@ def _read_html(source: str, data: bytes) -> tuple[list[Line], str, list[Diagnost
         raise ReadError(source, f"cannot parse the HTML page ({_one_line(e)})") from None
     _drop_chrome(root)
     container = _main_container(root)
+    body = root.find("body")
+    page = len(_CJK.findall((body if body is not None else root).text_content()))
+    kept = len(_CJK.findall(container.text_content()))
+    if page - kept >= 200 and kept < 0.8 * page:
+        # the text around the content is left out: say how much
+        diagnostics.append(Diagnostic(
+            source, f"kept the page's main content, {kept} of {page} Chinese characters; the rest "
+            f"({page - kept}: links, side columns, other articles) is left out", None, "info", "html-dropped"))
     title = _html_title(root, container)
     items = _html_texts(container)
     head = normalise_line(" ".join(item for item in items[:5] if isinstance(item, str)))
@@ -1021,6 +1029,8 @@ def _main_container(root):
             continue
         if element.tag == "table" and element not in data_tables:
             continue  # a layout table: its cells are containers like any other
+        if element.tag not in _BLOCK_TAGS:
+            continue  # inline text is counted with the block that holds it
         text = element.text_content() if element.tag == "table" else _inline_text(element)
         n = len(_CJK.findall(text))
         if not n:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import subprocess
 import sys
 import time
@@ -611,3 +612,15 @@ def test_html_paragraphs_in_nested_blocks_are_all_kept(tmp_path, wrap):
             + "".join(wrap.format(t) for t in items) + "</div><div class='footer'>版权所有</div></body></html>")
     doc = read_document(write(tmp_path, "page.html", page.encode()))
     assert texts(doc) == ["某市科技创新工作方案"] + items
+
+
+def test_html_says_how_much_text_it_leaves_out(tmp_path):
+    side = "".join(f"<li><a>相关新闻标题第{i}条关于某某工作的报道</a></li>" for i in range(15))
+    items = "".join(f"<p>{i}.建设创新平台,完善孵化服务体系。(责任单位:市科技局)</p>" for i in range(1, 14))
+    page = ("<html><head><meta charset='utf-8'></head><body><div class='content'><h1>某市方案</h1>"
+            + items + "</div><div class='side'><ul>" + side + "</ul></div></body></html>")
+    doc = read_document(write(tmp_path, "page.html", page.encode()))
+    notes = [d for d in doc.diagnostics if d.code == "html-dropped"]
+    assert len(notes) == 1 and notes[0].level == "info"
+    kept, page_total = (int(x) for x in re.findall(r"(\d+) of (\d+)", notes[0].message)[0])
+    assert kept < page_total and "1.建设创新平台,完善孵化服务体系。(责任单位:市科技局)" in [ln.text for ln in doc.lines]

@@ -339,8 +339,11 @@ def _notes_removed(content: str, ann: Annotation) -> str:
                 ann.undivided = True
             blank(m.start(), m.end())
     # notes in brackets after a name: 各区人民政府〈含开发区管委会,下同〉, 市卫健委(负责医疗部分)
+    # (short brackets only: a note is a few words; a deep nest of brackets costs no more than a flat text)
     text = "".join(work)
     for b, e in _bracket_pairs(text):
+        if e - b > 64:
+            continue
         inner = text[b + 1:e - 1].strip(_REMOVED + " ")
         if b == 0 or text[b - 1] in _TOKEN_SEPS + ";:":
             continue  # a bracket of its own, not after a name
@@ -352,7 +355,7 @@ def _notes_removed(content: str, ann: Annotation) -> str:
                 continue
             ann.notes.append(content[b:e])
             blank(b, e)
-            text = "".join(work)
+            text = text[:b] + _REMOVED * (e - b) + text[e:]
     return "".join(work)
 
 
@@ -783,8 +786,9 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
     for b, e in _bracket_groups(s):
         if _inside(spans, b) or s[b] in "《<「":
             continue
-        line_end = s.find("\n", e)
-        after = s[e:line_end if line_end >= 0 else len(s)].strip(" 。.;;,,")
+        # is there more of the sentence after the bracket on its line? (a
+        # search that stops at the first such character: no slice to the line's end)
+        after = bool(_AFTER_TEXT.match(s, e))
         before = s[b - 1] if b > 0 else "\n"
         if before not in "\n。;!?" and after and s[e:e + 1] not in "。;;,,\n" and not _MARKER_AFTER.match(s, e):
             continue  # mid-sentence (checked before reading the content: most brackets are mid-sentence)
@@ -825,6 +829,7 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
     return spans
 
 
+_AFTER_TEXT = re.compile(r"[ 。.;;,,]*[^ 。.;;,,\n]")
 _MARKER_AFTER = re.compile(r"\s*(?:[(〔]?\d{1,3}[)〕.、]|[(〔][一二三四五六七八九十]{1,3}[)〕]|[①-⑳])")
 _ROLE_WORD = re.compile("牵头|配合|负责|协办|参与|落实")
 _VERB_END = re.compile(r"(?:牵头|配合|负责|协办|参与|落实|协助|实施|推进|组织|办理|参加)(?=[ \t]*(?:[。!?;\n]|$))")
