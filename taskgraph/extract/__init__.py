@@ -221,7 +221,7 @@ class _Builder:
 
     def add(self, *, path: str, number: str, title: str, text: str, line: int, section: tuple[str, ...],
             ann: Annotation | None, annotation: str, kind: str, edge_line: int,
-            places: list[tuple[ItemText, int]] | None = None) -> str:
+            places: list[tuple[ItemText, int]] | None = None, cut_off: bool = False) -> str:
         """Add a task and its edges; ``places`` holds, for each entry of
         ``ann``, the item text it was read from and the offset of its
         annotation there (so that each edge points at the text as written)."""
@@ -264,7 +264,8 @@ class _Builder:
         if ann.truncated:
             self.warn(f"{where_}: the unit list names only some units (等…)", edge_line, "list-truncated")
         if not ann.entries:
-            self.warn(f"{where_}: annotation names no unit: {annotation[:40]}", edge_line, "no-units")
+            if not cut_off:  # (a cut-off annotation was said already)
+                self.warn(f"{where_}: annotation names no unit: {annotation[:40]}", edge_line, "no-units")
         elif not any(e.role == "lead" for e in ann.entries):
             self.warn(f"{where_}: no lead unit", edge_line, "no-lead")
         return tid
@@ -368,7 +369,7 @@ class _Builder:
         has_body = "\n" in text and bool(heading)
         self.add(path=item.path_str, number=item.label, title=_title(heading or text, has_body),
                  text=text, line=item.line, section=item.section, ann=merged.ann, annotation=content,
-                 kind="text", edge_line=edge_line, places=[(w, o) for w, o, _ in merged.places])
+                 kind="text", edge_line=edge_line, places=[(w, o) for w, o, _ in merged.places], cut_off=cut_off)
 
     # ----------------------------------------------------------- tables
 
