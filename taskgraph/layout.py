@@ -611,7 +611,7 @@ def _spaced_rows(rows: _Rows, lines: list[Line], j: int, unit_like: UnitLike) ->
 
     def flush() -> None:
         if row:
-            rows.add(no, _merge_parts(row, rows.n, unit_like))
+            rows.add(no, _merge_parts(row, rows.n, unit_like, rows.kinds))
 
     while j < len(lines):
         line = lines[j]
@@ -643,7 +643,7 @@ def _continues(row: list[list[str]], parts: list[str], kinds: list[str | None], 
     return first == "deadline" and "deadline" in kinds
 
 
-def _merge_parts(row: list[list[str]], n: int, unit_like: UnitLike) -> list[str]:
+def _merge_parts(row: list[list[str]], n: int, unit_like: UnitLike, kinds: list[str | None] = ()) -> list[str]:
     """The parts of a row's lines → n cells: where a row has more parts
     than the header has columns, a line goes on with the cell the line above
     ended in (one-part lines first: a lead cell of four units, one a line)."""
@@ -660,10 +660,27 @@ def _merge_parts(row: list[list[str]], n: int, unit_like: UnitLike) -> list[str]
             flat.extend(parts[1:])
         else:
             flat.extend(parts)
-    if len(flat) > n:  # a task text with spaces of its own: its parts are one cell
-        extra = len(flat) - n
-        flat = [flat[0], " ".join(flat[1:2 + extra])] + flat[2 + extra:]
+    if len(flat) > n:
+        flat = _fewer_parts(flat, n, kinds, unit_like)
     return flat
+
+
+def _fewer_parts(flat: list[str], n: int, kinds: list[str | None], unit_like: UnitLike) -> list[str]:
+    """More parts than columns on one line: a task text with spaces of its
+    own is one cell, and units beyond the unit columns join the first of
+    them (a lead cell of several units, one a part, before a 、-list)."""
+    typed = [_chunk_type(p, unit_like) for p in flat]
+    unit_cols = sum(1 for k in kinds if k in UNIT_COLUMNS)
+    units = [i for i, t in enumerate(typed) if t == "units"]
+    out = list(flat)
+    if unit_cols and len(units) > unit_cols and units == list(range(units[0], units[-1] + 1)):
+        extra = len(units) - unit_cols + 1
+        a = units[0]
+        out = flat[:a] + ["、".join(flat[a:a + extra])] + flat[a + extra:]
+    if len(out) > n:  # what is left: the task's text, with spaces of its own
+        extra = len(out) - n
+        out = [out[0], " ".join(out[1:2 + extra])] + out[2 + extra:]
+    return out
 
 
 def _glued_rows(rows: _Rows, no: int, body: str, unit_like: UnitLike) -> None:
@@ -705,6 +722,78 @@ def _glued_rows(rows: _Rows, no: int, body: str, unit_like: UnitLike) -> None:
         rows.rows.append((no, cells))
 
 
+_SEQ_WORD = re.compile(r"序\s?号|编\s?号")
+
+
+def _tables_in_long_lines(lines: list[Line]) -> list[Line]:
+    """A table inside a page with no line breaks: the line is cut where the
+    table's header starts, and a table whose cells are closed by ``|`` or
+    separated by spaces is cut into its rows (the header's column count, the
+    numbers of the 序号 column), so that the table reads as if its lines had
+    been kept."""
+    out: list[Line] = []
+    for line in lines:
+        text = line.text
+        if line.cells is not None or len(text) < _LONG_LINE or not _SEQ_WORD.search(text):
+            out.append(line)
+            continue
+        pieces = [0]
+        for m in _SEQ_WORD.finditer(text):
+            at = m.start()
+            rest = text[at:at + 200]
+            if "|" in rest[:40]:
+                cells = [c.strip() for c in rest.split("|")]
+                k = next((k for k in range(3, min(len(cells), 12) + 1) if columns(cells[:k])
+                          and k < len(cells) and _SEQ.match(cells[k])), None)
+                if k:
+                    pieces.extend(_pipe_row_starts(text, at, k))
+                    break
+            parts = rest.split()
+            k = next((k for k in range(3, min(len(parts), 10) + 1)
+                      if columns(parts[:k]) and all(column_kind(p) for p in parts[:k])
+                      and k < len(parts) and _SEQ.match(parts[k])), None)
+            if k:
+                pieces.extend(_spaced_row_starts(text, at, parts[:k]))
+                break
+            if _glued_header(text[at:at + 60]):
+                pieces.append(at)
+                break
+        if len(pieces) == 1:
+            out.append(line)
+            continue
+        bounds = sorted(set(pieces)) + [len(text)]
+        for a, b in zip(bounds, bounds[1:]):
+            piece = text[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():
+                out.append(Line(line.no, piece.strip(), None, None, line.src, line.col + a + lead))
+    return out
+
+
+def _pipe_row_starts(text: str, at: int, k: int) -> list[int]:
+    """Where the header (at ``at``) and then each row of ``k`` cells closed by
+    ``|`` begin: after every k-th bar."""
+    starts = [at]
+    bars = [i for i in range(at, len(text)) if text[i] == "|"]
+    for n in range(k, len(bars), k):
+        starts.append(bars[n - 1] + 1)
+    return starts
+
+
+def _spaced_row_starts(text: str, at: int, header: list[str]) -> list[int]:
+    """Where the header (at ``at``) and each row begin in cells separated by
+    spaces: at consecutive numbers standing alone (… 2023年12月底 34 发挥…)."""
+    starts = [at]
+    pos = text.index(header[-1], at) + len(header[-1])
+    m = re.compile(r"(?:^|\s)(\d{1,4})\s").search(text, pos)
+    n = int(m.group(1)) if m else None
+    while m:
+        starts.append(m.start(1))
+        n += 1
+        m = re.compile(rf"\s({n})\s").search(text, m.end(1))
+    return starts
+
+
 def _tables(lines: list[Line], unit_like: UnitLike, separators: bool = True) -> list[Line]:
     """Flattened rows (|, tabs, runs of spaces) become cells; tables written
     one cell a line, with single spaces or with no separator become rows of
@@ -714,6 +803,7 @@ def _tables(lines: list[Line], unit_like: UnitLike, separators: bool = True) -> 
     table = max((ln.table or 0 for ln in lines), default=0)
     in_rows = False
     plain = 0  # lines[plain:i] were copied to out as they are
+    flattened: dict[int, list[tuple[int, Line]]] = {}  # table -> (index in out, line as it was)
     # a header holds a unit column's word: the lines that may start a table,
     # found with one search over the whole text
     starts, pos = [], 0
@@ -739,6 +829,7 @@ def _tables(lines: list[Line], unit_like: UnitLike, separators: bool = True) -> 
                 continue  # an empty row or a markdown |---| rule
             if not in_rows:
                 table, in_rows = table + 1, True
+            flattened.setdefault(table, []).append((len(out), line))
             out.append(Line(line.no, " | ".join(cells), tuple(cells), table, line.src, line.col))
             continue
         in_rows = False
@@ -754,6 +845,13 @@ def _tables(lines: list[Line], unit_like: UnitLike, separators: bool = True) -> 
                 continue
         out.append(line)
         i += 1
+    # rows split at gaps or bars without a 分工表 header among them are lines
+    # like any other (a label line spaced wide, a page joined with spaces):
+    # they go back as they were, to be cut at their markers
+    for rows in flattened.values():
+        if not any(columns(out[k].cells or ()) for k, _ in rows):
+            for k, original in rows:
+                out[k] = original
     return out
 
 
@@ -925,6 +1023,9 @@ def layout(doc: Document, unit_like: UnitLike | None = None) -> Document:
     separators = "|" in whole or "\t" in whole or any(
         ln.src is not None and ln.src.norm is not None and ln.src.norm is not ln.src.shown
         and ("  " in ln.src.norm or "\t" in ln.src.norm) for ln in lines)
+    if ("序号" in whole or "编号" in whole or "序 号" in whole) and any(len(ln.text) >= _LONG_LINE for ln in lines):
+        lines = _tables_in_long_lines(lines)
+        whole = "\n".join(ln.text for ln in lines)
     if separators or "单位" in whole or "部门" in whole or "主体" in whole:
         lines = _tables(lines, unit_like, separators)
     lines = segment(lines)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from copy import copy
 from typing import Callable
 
@@ -168,9 +169,10 @@ def _paragraph_items(item: Item, unit_like: UnitLike) -> list[Item]:
 class _Found:
     """An item with the annotations found in its text."""
 
-    def __init__(self, item: Item, unit_like: UnitLike, index: int):
+    def __init__(self, item: Item, unit_like: UnitLike, index: int, cut: bool = False):
         self.item = item
         self.index = index
+        self.cut = cut  # the item's line was cut out of a longer one (a page with no line breaks)
         self.text = ItemText([item.head_line] + list(item.lines))
         self.spans = find_annotations(self.text.text, unit_like) if _may_hold(self.text.text) else []
         self.extra: list[tuple[ItemText, list[Span]]] = []  # annotations moved here from a sub-item
@@ -181,10 +183,18 @@ class _Found:
         """Does the item end with its annotations on lines of their own
         (label lines, a bracket alone on its line), after text that carries
         none?"""
-        if not self.spans or not self.item.lines:
+        if not self.spans:
             return False
         s = self.text.text
         first = self.spans[0]
+        if not self.item.lines:
+            # a page with no line breaks cut at its markers: an annotation
+            # closing the item's text stands where a line of its own stood
+            before = s[:first.start].rstrip()
+            rest = s[first.start:]
+            for sp in reversed(self.spans):
+                rest = rest[: sp.start - first.start] + rest[sp.end - first.start:]
+            return self.cut and before[-1:] in ("。", ";") and not rest.strip(" 。;")
         line_start = s.rfind("\n", 0, first.start) + 1
         if line_start == 0 or s[line_start:first.start].strip():
             return False  # on the heading line, or after text on its line
@@ -276,7 +286,8 @@ class _Builder:
         parts: list[Item] = []
         for item in outline.items:
             parts.extend(_paragraph_items(item, self.unit_like) or [item])
-        found = [_Found(item, self.unit_like, k) for k, item in enumerate(parts)]
+        counts = Counter(ln.no for ln in self.doc.lines if ln.cells is None)
+        found = [_Found(item, self.unit_like, k, counts[item.line] > 1) for k, item in enumerate(parts)]
         self._closing_annotations(found, outline)
         last_line = max((ln.no for ln in self.doc.lines), default=0)
         for k, f in enumerate(found):

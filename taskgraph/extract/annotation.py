@@ -678,8 +678,12 @@ def _label_starts(s: str) -> list[tuple[int, int, str]]:
                 continue
             a, body = m.start(), bm.end()
         if a > 0 and s[a - 1] not in _LABEL_LEFT and not s[a] in "【[":
-            # glued to the word before: only inside an annotation already found
-            continue
+            # glued to the word before (a page that lost its line breaks:
+            # …增长7%以上责任单位:区发改局): a unit label that is a whole word
+            # (…单位, …部门), not 各责任单位 or 有关单位 addressing a notice
+            if not (kind in _UNIT_KINDS and _WHOLE_LABEL.search(s, a, m.start())
+                    and s[a - 1] not in _NOT_BEFORE_GLUED):
+                continue
         out.append((a, body, kind))
     # 实施单位。甲牵头,乙配合: a label line closed by a full stop
     for m in _label_stops(s):
@@ -690,6 +694,8 @@ def _label_starts(s: str) -> list[tuple[int, int, str]]:
 
 
 _SENTENCE_END = re.compile(r"[。;!?]")
+_WHOLE_LABEL = re.compile(r"(?:单位|部门|主体)\s*$")
+_NOT_BEFORE_GLUED = set("各有相关其他它直级本该属所辖")
 _LABEL_STOP = re.compile(r"([\u4e00-\u9fff]{2,8})[。.]")
 
 
@@ -716,11 +722,14 @@ def _label_span_end(s: str, body: int, unit_like: UnitLike) -> int:
         i = m.start()
         if m.group() == ":":
             if lex.label_before(s, i, body) is None:
-                # 主要任务: — cut before the word that ends at the colon
+                # 主要任务: — cut before the word that ends at the colon: a
+                # field's name (具体工作, 工作措施) glued to the last unit, else
+                # the word since the last separator
                 j = i
                 while j > body and s[j - 1] not in " \t,,、;。":
                     j -= 1
-                return j
+                field = _FIELD_NAME.search(s, j, i)
+                return field.start() if field and field.start() > j else j
         else:
             rest = s[i + 1:line_end].strip()
             if rest and not _starts_label(rest):
@@ -729,6 +738,8 @@ def _label_span_end(s: str, body: int, unit_like: UnitLike) -> int:
 
 
 _COLON_OR_STOP = re.compile("[:。]")
+# the name of a field that follows an annotation glued to it (…公安交警支队具体工作:)
+_FIELD_NAME = re.compile(r"(?:主要|具体|重点|工作|目标|推进|进展|完成)?(?:任务|工作|措施|内容|目标|举措|要求|安排|成效|进展|情况|时限|时间)$")
 
 
 def _starts_label(text: str) -> bool:
