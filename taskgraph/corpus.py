@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Corpus", "load", "default_inputs", "extract_documents", "extract_document", "worker_count"]
 
 TASK_COLUMNS = ["doc", "place", "task_id", "path", "title", "text", "deadline", "n_lead", "n_support",
-                "status", "kind", "line", "section", "annotation"]
+                "status", "kind", "line", "section", "annotation", "written"]
 ASSIGNMENT_COLUMNS = ["doc", "place", "task_id", "unit", "unit_id", "function", "role", "line", "order",
                       "known", "collective", "start", "end", "written", "how"]
 UNIT_COLUMNS = ["place", "unit_id", "name", "function", "level", "known", "collective", "names",
@@ -125,7 +125,7 @@ class Corpus:
                     "title": t.title, "text": t.text, "deadline": t.deadline,
                     "n_lead": r.count("lead"), "n_support": r.count("support"),
                     "status": "assigned" if r else "unassigned", "kind": t.kind, "line": t.line,
-                    "section": " / ".join(t.section), "annotation": t.annotation,
+                    "section": " / ".join(t.section), "annotation": t.annotation, "written": t.written,
                 })
             plan_units = set()
             for a in plan.assignments:

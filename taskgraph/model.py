@@ -188,6 +188,8 @@ class Task:
     ``section`` holds the headings above the task (for group rows of a
     分工表). ``text`` is the item's text after its marker, without the
     annotation; for a heading-style item, heading then paragraph.
+    ``written`` is the same text as the source writes it (full-width
+    punctuation, traditional characters), where the reader knows it.
     """
 
     doc: str
@@ -201,6 +203,7 @@ class Task:
     deadline: str = ""
     annotation: str = ""  # the annotation as written (after normalisation)
     kind: str = "text"  # text | table | unannotated
+    written: str = ""
 
 
 @dataclass(frozen=True)

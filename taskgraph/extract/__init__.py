@@ -84,6 +84,21 @@ class ItemText:
                 out.append("\n")
         return "".join(out)
 
+    def raw(self, a: int, b: int) -> str:
+        """``text[a:b]`` as the source writes it (line breaks kept); the
+        shown text where a line cannot be aligned with its source."""
+        out = []
+        for k, ln in enumerate(self.parts):
+            s, e = self.starts[k], self.starts[k] + len(ln.text)
+            lo, hi = max(a, s), min(b, e)
+            if lo < hi:
+                span = ln.raw_span(lo - s, hi - s)
+                out.append(ln.src.raw[span[0]:span[1]] if span is not None and ln.src is not None
+                           else ln.shown(lo - s, hi - s))
+            if k + 1 < len(self.parts) and a <= e < b:
+                out.append("\n")
+        return "".join(out)
+
     def written(self, pieces: list[tuple[int, int]]) -> tuple[str, int, int, int, str]:
         """``(shown name, line, start, end, raw)`` of a unit's pieces: the
         name as shown, and where it stands in the line as written (start
@@ -110,6 +125,22 @@ _SPACED_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
 _NEWLINES = re.compile(r"\n{2,}")
 _EMPTY_BRACKETS = re.compile(r"[((〔【\[]\s*[))〕】\]]")
 _HAS_EMPTY_BRACKETS = re.compile(r"[((〔【\[][\s))〕】\]]")
+
+
+def _clean_written(s: str) -> str:
+    """:func:`_clean_text` for the text as written: full-width spaces and
+    brackets too."""
+    s = _EMPTY_WRITTEN.sub("", s)
+    if "\n" in s:
+        s = _SPACED_NEWLINE_WRITTEN.sub("\n", s)
+        s = _PUNCT_LINES_WRITTEN.sub("\n", s)
+        s = _NEWLINES.sub("\n", s)
+    return s.strip(" \u3000\t\n")
+
+
+_EMPTY_WRITTEN = re.compile(r"[((〔【\[［]\s*[))〕】\]］]")
+_SPACED_NEWLINE_WRITTEN = re.compile(r"[ \u3000\t]*\n[ \u3000\t]*")
+_PUNCT_LINES_WRITTEN = re.compile(r"\n[ \u3000。．.;；,，:：、]+(?=\n|$)")
 
 
 def _clean_text(s: str) -> str:
@@ -231,14 +262,14 @@ class _Builder:
 
     def add(self, *, path: str, number: str, title: str, text: str, line: int, section: tuple[str, ...],
             ann: Annotation | None, annotation: str, kind: str, edge_line: int,
-            places: list[tuple[ItemText, int]] | None = None, cut_off: bool = False) -> str:
+            places: list[tuple[ItemText, int]] | None = None, cut_off: bool = False, written: str = "") -> str:
         """Add a task and its edges; ``places`` holds, for each entry of
         ``ann``, the item text it was read from and the offset of its
         annotation there (so that each edge points at the text as written)."""
         tid = self.task_id(path or number or str(line))
         deadline = ann.deadline if ann else ""
         self.tasks.append(Task(self.doc.name, tid, path, number, title, text, line, section,
-                               deadline, annotation, kind))
+                               deadline, annotation, kind, written))
         if ann is None:
             return tid
         order = 0
@@ -350,9 +381,12 @@ class _Builder:
         if pos < end:
             keep.append((pos, end))
         text = "".join(f.text.shown(a, b) for a, b in keep if a < b)
+        written = "".join(f.text.raw(a, b) for a, b in keep if a < b)
         if f.children_text:
             text = text.rstrip() + "\n" + "\n".join(f.children_text)
+            written = written.rstrip() + "\n" + "\n".join(f.children_text)
         text = _clean_text(_EMPTY_BRACKETS.sub("", text) if _HAS_EMPTY_BRACKETS.search(text) else text)
+        written = _clean_written(written)
         heading = item.heading
         for sp in reversed(spans):
             if sp.start < len(heading):
@@ -380,7 +414,8 @@ class _Builder:
         has_body = "\n" in text and bool(heading)
         self.add(path=item.path_str, number=item.label, title=_title(heading or text, has_body),
                  text=text, line=item.line, section=item.section, ann=merged.ann, annotation=content,
-                 kind="text", edge_line=edge_line, places=[(w, o) for w, o, _ in merged.places], cut_off=cut_off)
+                 kind="text", edge_line=edge_line, places=[(w, o) for w, o, _ in merged.places], cut_off=cut_off,
+                 written=written)
 
     # ----------------------------------------------------------- tables
 
@@ -405,7 +440,7 @@ class _Builder:
             text = _clean_text(where.shown(0, len(where.text)))
             self.add(path=item.path_str, number=item.label, title=_title(item.heading, bool(item.lines)),
                      text=text, line=item.line, section=item.section, ann=None, annotation="",
-                     kind="unannotated", edge_line=item.line)
+                     kind="unannotated", edge_line=item.line, written=_clean_written(where.raw(0, len(where.text))))
 
     def numbering(self, outline: Outline) -> None:
         """Warn on a repeated or skipped task number in a run of numbered items."""
