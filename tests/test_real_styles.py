@@ -353,3 +353,10 @@ def test_labels_in_brackets_before_the_text_and_labels_nobody_listed():
         "推进重大项目": [("市发展改革委", "lead"), ("市财政局", "support"), ("市自然资源局", "support")],
         "加强安全生产": [("各地", "lead")],
     }, one_line=False)
+
+
+def test_a_unit_name_never_starts_with_a_formula_character():
+    text = "1．加强协调。（牵头单位：=区经信局；配合单位：＋区财政局、@区商务局）"
+    plan = run(text)
+    assert [(a.unit, a.role) for a in plan.assignments] == [("区经信局", "lead"), ("区财政局", "support"),
+                                                          ("区商务局", "support")]

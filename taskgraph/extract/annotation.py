@@ -27,6 +27,7 @@ OPEN = "([〔【［{<《〈「"
 CLOSE = ")]〕】］}>》〉」"
 _PAIR = dict(zip(OPEN, CLOSE))
 _REMOVED = "\x01"  # a character taken out of the reading (a note), offsets kept
+_FORMULA_START = "=+@-"
 _TOKEN_SEPS = "、,/ \t" + _REMOVED
 _CLAUSE_SEPS = ";。\n"
 
@@ -139,8 +140,8 @@ def _depth_split(work: str, a: int, b: int, seps: str) -> list[tuple[int, int, s
 
 
 def _trim(work: str, a: int, b: int, chars: str = " \t,、;。.:" + _REMOVED) -> tuple[int, int]:
-    while a < b and work[a] in chars:
-        a += 1
+    while a < b and (work[a] in chars or work[a] in _FORMULA_START):
+        a += 1  # (a unit's name never starts with what a spreadsheet reads as a formula: =区经信局)
     while b > a and work[b - 1] in chars:
         b -= 1
     return a, b
