@@ -360,3 +360,19 @@ def test_a_unit_name_never_starts_with_a_formula_character():
     plan = run(text)
     assert [(a.unit, a.role) for a in plan.assignments] == [("区经信局", "lead"), ("区财政局", "support"),
                                                           ("区商务局", "support")]
+
+
+def test_more_label_words_and_names_wrapped_inside_an_annotation():
+    text = """1．推进智慧社区建设。
+联系领导：张某
+责任股室：基层政权股、社会事务股
+时间安排：2024年底前
+2．推进养老服务。（牵头单位：市民政局；配合单位：市发展和改革委员
+会、市财
+政局）"""
+    plan = run(text)
+    assert edges(plan) == {
+        "推进智慧社区": [("基层政权股", "lead"), ("社会事务股", "support")],
+        "推进养老服务": [("市民政局", "lead"), ("市发展和改革委员会", "support"), ("市财政局", "support")],
+    }
+    assert plan.tasks[0].deadline == "2024年底前" and plan.tasks[0].text == "推进智慧社区建设。"

@@ -28,8 +28,10 @@ CLOSE = ")]〕】］}>》〉」"
 _PAIR = dict(zip(OPEN, CLOSE))
 _REMOVED = "\x01"  # a character taken out of the reading (a note), offsets kept
 _FORMULA_START = "=+@-"
-_TOKEN_SEPS = "、,/ \t" + _REMOVED
-_CLAUSE_SEPS = ";。\n"
+# a line break inside an annotation is where a line wrapped (PDF, a narrow
+# column): it parts tokens, and a name it broke is joined again
+_TOKEN_SEPS = "、,/ \t\n" + _REMOVED
+_CLAUSE_SEPS = ";。"
 
 # ----------------------------------------------------------------- shapes
 
@@ -533,7 +535,7 @@ def _joined(work: str, toks: list[_Tok], unit_like: UnitLike) -> list[_Tok]:
         # 自治 区农牧厅: a broken name
         if i + 1 < len(toks) and t.sep in " \t\n" and not t.verb:
             a, b = _text(work, t.a, t.b), _text(work, toks[i + 1].a, toks[i + 1].b)
-            if not unit_like(a) and unit_like(a + b) and len(a) <= 6:
+            if not unit_like(a) and unit_like(a + b) and (len(a) <= 6 or t.sep == "\n"):
                 nxt = toks[i + 1]
                 out.append(_Tok(t.a, nxt.b, nxt.sep, nxt.fixed, nxt.verb, t.lead_left))
                 i += 2
