@@ -25,6 +25,9 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("cn", re.compile(rf"^([{_CN}]{{1,3}})\s*[、.,]\s*")),
     ("pcn", re.compile(rf"^[(〔]\s*([{_CN}]{{1,3}})\s*[)〕]\s*[、.]?\s*")),
     ("pnum", re.compile(r"^[(〔]\s*(\d{1,3})\s*[)〕]\s*[、.]?\s*")),
+    # decimal outlines (1.1 / 1.1.1 / 2.3.1.): one kind a depth, so that they nest
+    ("dec3", re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s*(?=[\u4e00-\u9fff“《(（])(?![亿万千百元倍个家%])")),
+    ("dec2", re.compile(r"^(\d{1,2}\.\d{1,2})\.?\s*(?=[\u4e00-\u9fff“《(（])(?![亿万千百元倍个家%])")),
     ("num", re.compile(r"^(\d{1,3})\s*(?:\.(?!\d)|、(?!\d{1,3}(?!\d))|,(?!\d))\s*")),
     ("rnum", re.compile(r"^(\d{1,3})\)\s*")),
     ("circ", re.compile(rf"^([{_CIRCLED}])\s*")),
@@ -137,7 +140,9 @@ class Item:
 
     @property
     def marker_line(self) -> str:
-        return f"{self.label}{'' if self.kind in ('pcn', 'pnum', 'annex', 'chapter', 'circ') else '、' if self.kind == 'cn' else '.'}{self.heading}"
+        sep = "" if self.kind in ("pcn", "pnum", "annex", "chapter", "circ") else "、" if self.kind == "cn" \
+            else " " if self.kind.startswith("dec") else "."
+        return f"{self.label}{sep}{self.heading}"
 
 
 @dataclass

@@ -376,3 +376,15 @@ def test_more_label_words_and_names_wrapped_inside_an_annotation():
         "推进养老服务": [("市民政局", "lead"), ("市发展和改革委员会", "support"), ("市财政局", "support")],
     }
     assert plan.tasks[0].deadline == "2024年底前" and plan.tasks[0].text == "推进智慧社区建设。"
+
+
+def test_decimal_outline_numbers():
+    text = """三、重点任务
+3.1 强化企业创新主体地位
+3.1.1 培育科技型企业。实施梯次培育，2.5亿元用于奖补。（责任单位：市科技局、市财政局）
+3.1.2 支持企业研发。（市科技局牵头，市税务局配合）
+3.2 建设创新平台
+3.2.1 建设重点实验室。（责任单位：市科技局）"""
+    plan = run(text)
+    assert [t.task_id for t in plan.tasks] == ["三/3.1/3.1.1", "三/3.1/3.1.2", "三/3.2/3.2.1"]
+    assert edges(plan)["培育科技型企"] == [("市科技局", "lead"), ("市财政局", "support")]
