@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from .checks import joined
 from .model import Diagnostic, Document, Plan, Unit
 from .safe import decoded
 
@@ -25,9 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Corpus", "load", "default_inputs", "extract_documents", "extract_document", "worker_count"]
 
 TASK_COLUMNS = ["doc", "place", "task_id", "path", "title", "text", "deadline", "n_lead", "n_support",
-                "status", "kind", "line", "section", "annotation", "written"]
+                "status", "kind", "line", "section", "annotation", "written", "check"]
 ASSIGNMENT_COLUMNS = ["doc", "place", "task_id", "unit", "unit_id", "function", "role", "line", "order",
-                      "known", "collective", "start", "end", "written", "how"]
+                      "known", "collective", "start", "end", "written", "how", "check"]
 UNIT_COLUMNS = ["place", "unit_id", "name", "function", "level", "known", "collective", "names",
                 "n_tasks", "lead", "support"]
 DOCUMENT_COLUMNS = ["doc", "source", "format", "encoding", "title", "place", "province", "city", "district",
@@ -118,6 +119,7 @@ class Corpus:
             roles: dict[str, list[str]] = {}
             for a in plan.assignments:
                 roles.setdefault(a.task_id, []).append(a.role)
+            task_checks = {t.task_id: t.check for t in plan.tasks if t.check}
             for t in plan.tasks:
                 r = roles.get(t.task_id, [])
                 tasks.append({
@@ -126,6 +128,7 @@ class Corpus:
                     "n_lead": r.count("lead"), "n_support": r.count("support"),
                     "status": "assigned" if r else "unassigned", "kind": t.kind, "line": t.line,
                     "section": " / ".join(t.section), "annotation": t.annotation, "written": t.written,
+                    "check": joined(t.check),
                 })
             plan_units = set()
             for a in plan.assignments:
@@ -138,6 +141,9 @@ class Corpus:
                     # where the name stands on its line as written (empty when not known)
                     "start": a.start if a.start >= 0 else "", "end": a.end if a.end >= 0 else "",
                     "written": a.written, "how": a.how,
+                    # the edge's own reasons to look, those of its task, and a name the gazetteer lacks
+                    "check": joined((*a.check, *task_checks.get(a.task_id, ()),
+                                     *(() if u.known or u.collective else ("unknown-unit",)))),
                 })
                 row = per_unit.setdefault(u.unit_id, {
                     "place": u.place, "unit_id": u.unit_id, "name": u.name, "function": u.function,

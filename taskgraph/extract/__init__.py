@@ -29,6 +29,7 @@ from copy import copy
 from typing import Callable
 
 from ..layout import layout
+from ..lexicon import lexicon
 from ..model import Assignment, Diagnostic, Document, Line, Plan, Task
 from ..parse import Item, Outline, parse_info, parse_outline
 from .annotation import Annotation, Entry, Span, default_unit_like, find_annotations, parse_annotation, resolve_roles
@@ -235,6 +236,7 @@ class _Found:
         return not rest.strip(" 。;\n")
 
 
+_NOTE_SPLIT = re.compile(r"[,，、;；和及]")
 _MAY_HOLD = re.compile(r"[((〔【\[:]|牵头|配合|负责|参与|协办|落实")
 
 
@@ -262,19 +264,25 @@ class _Builder:
 
     def add(self, *, path: str, number: str, title: str, text: str, line: int, section: tuple[str, ...],
             ann: Annotation | None, annotation: str, kind: str, edge_line: int,
-            places: list[tuple[ItemText, int]] | None = None, cut_off: bool = False, written: str = "") -> str:
+            places: list[tuple[ItemText, int]] | None = None, cut_off: bool = False, written: str = "",
+            checks: tuple[str, ...] = ()) -> str:
         """Add a task and its edges; ``places`` holds, for each entry of
         ``ann``, the item text it was read from and the offset of its
-        annotation there (so that each edge points at the text as written)."""
+        annotation there (so that each edge points at the text as written).
+        ``checks`` are reasons (:mod:`taskgraph.checks`) to look at the
+        task's reading that the caller knows of."""
         tid = self.task_id(path or number or str(line))
         deadline = ann.deadline if ann else ""
         self.tasks.append(Task(self.doc.name, tid, path, number, title, text, line, section,
-                               deadline, annotation, kind, written))
+                               deadline, annotation, kind, written, self._task_checks(ann, checks)))
         if ann is None:
             return tid
         order = 0
         have: set[str] = set()
         doc = self.doc.name
+        # a lead decided by the first-listed rule, where no note restates it
+        default_lead = (len(ann.entries) > 1 and not ann.first_leads
+                        and not any(e.how != "bare" for e in ann.entries))
         for k, e in enumerate(ann.entries):
             name, line_no, start, end, raw = e.name, edge_line, -1, -1, ""
             if places is not None and e.pieces:
@@ -282,8 +290,9 @@ class _Builder:
                 shown, line_no, start, end, raw = where.written(
                     [(a + offset, b + offset) for a, b in e.pieces] if offset else e.pieces)
                 name = shown or name
+            check = ("default-lead",) if default_lead and k == 0 and e.role == "lead" else ()
             self.assignments.append(Assignment(doc, tid, name, e.role, line_no, order,  # type: ignore[arg-type]
-                                               start, end, raw, e.how))
+                                               start, end, raw, e.how, check))
             have.add(name)
             order += 1
         if ann.standing:
@@ -295,7 +304,7 @@ class _Builder:
                         if e.name not in have:
                             have.add(e.name)
                             self.assignments.append(Assignment(doc, tid, e.name, "support", edge_line, order,
-                                                               how="standing"))
+                                                               how="standing", check=("standing",)))
                             order += 1
         where_ = f"task {tid}"
         if ann.rejected:
@@ -310,6 +319,26 @@ class _Builder:
         elif not any(e.role == "lead" for e in ann.entries):
             self.warn(f"{where_}: no lead unit", edge_line, "no-lead")
         return tid
+
+    def _task_checks(self, ann: Annotation | None, checks: tuple[str, ...]) -> tuple[str, ...]:
+        out = list(checks)
+        if ann is not None:
+            if ann.truncated:
+                out.append("truncated")
+            if ann.rejected:
+                out.append("dropped-token")
+            if any(self._names_a_unit(n) for n in ann.notes):
+                out.append("note-unit")
+        return tuple(dict.fromkeys(out))
+
+    def _names_a_unit(self, note: str) -> bool:
+        """Does a note dropped from an annotation name a unit (含开发区管委会)?"""
+        inner = note.strip("()（）〈〉〔〕<>[]【】 ")
+        for opener in lexicon().note_openers:
+            if inner.startswith(opener):
+                inner = inner[len(opener):]
+                break
+        return any(self.unit_like(p.strip()) for p in _NOTE_SPLIT.split(inner) if len(p.strip()) >= 2)
 
     # ------------------------------------------------------------ items
 
@@ -415,7 +444,7 @@ class _Builder:
         self.add(path=item.path_str, number=item.label, title=_title(heading or text, has_body),
                  text=text, line=item.line, section=item.section, ann=merged.ann, annotation=content,
                  kind="text", edge_line=edge_line, places=[(w, o) for w, o, _ in merged.places], cut_off=cut_off,
-                 written=written)
+                 written=written, checks=("far",) if f.extra else ())
 
     # ----------------------------------------------------------- tables
 
