@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["EDGE_CHECKS", "TASK_CHECKS", "reason", "joined"]
+__all__ = ["EDGE_CHECKS", "TASK_CHECKS", "reason", "short", "joined"]
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +41,11 @@ def reason(code: str) -> str:
     """What a check code means, in the words shown to people."""
     table = _table()
     return table["edge"].get(code) or table["task"].get(code) or code
+
+
+def short(code: str) -> str:
+    """A few characters for a table column (``表格行推断``)."""
+    return _table().get("short", {}).get(code) or reason(code)
 
 
 def joined(codes) -> str:
