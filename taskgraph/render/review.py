@@ -40,7 +40,7 @@ __all__ = ["write_reviews", "review_html", "source_lines"]
 
 ROLE_WORD = {"lead": "牵头", "support": "配合"}
 #: the words of the page itself (for the font cut)
-PAGE_WORDS = ("图例牵头单位配合按名称查到的位置表格文字无分隔符时单位按名称在该行查找返回报告全部角色或显示项任务"
+PAGE_WORDS = ("已更正图例牵头单位配合按名称查到的位置表格文字无分隔符时单位按名称在该行查找返回报告全部角色或显示项任务"
               "需要核对没有特别读取结果原文无法再次来自标准输入文件已移走只列出分工表重点核对到这一行关系已在中标出"
               "（）：；、—·")
 ROLE_TAG = {"lead": "牵", "support": "配"}
@@ -106,6 +106,8 @@ def _spans(plan: "Plan", lines: dict[int, str]) -> tuple[dict[int, list[tuple[in
     task_lines = sorted({t.line for t in plan.tasks})
     for k in later:  # table rows flattened into text: the name on the row's lines (up to the next row)
         a = plan.assignments[k]
+        if a.how == "corrected":
+            continue  # added by a person: not in the text
         names = [n for n in dict.fromkeys((a.written, a.unit)) if n]
         nxt = bisect_right(task_lines, a.line)
         stop = task_lines[nxt] if nxt < len(task_lines) else None
@@ -242,9 +244,12 @@ def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, fo
         ks = by_task.get(t.task_id, [])
 
         def cell(role: str) -> str:
-            return "、".join(f'<a href="#e{k}" class="u {role}">{_e(edges[k].unit)}</a>' if k in located
-                            else f'<span class="u {role}">{_e(edges[k].unit)}</span>'
-                            for k in ks if edges[k].role == role)
+            def one(k: int) -> str:
+                fixed = '<small class="corr">（已更正）</small>' if edges[k].how == "corrected" else ""
+                if k in located:
+                    return f'<a href="#e{k}" class="u {role}">{_e(edges[k].unit)}</a>{fixed}'
+                return f'<span class="u {role}">{_e(edges[k].unit)}</span>{fixed}'
+            return "、".join(one(k) for k in ks if edges[k].role == role)
         codes = list(dict.fromkeys([c for k in ks for c in checks(edges[k])] + list(t.check)))
         roles = json.dumps([[edges[k].unit, edges[k].role] for k in ks], ensure_ascii=False)
         note = "、".join(f'<abbr title="{_e(reason(c))}">{_e(short(c))}</abbr>' for c in codes)
@@ -310,7 +315,7 @@ table{border-collapse:collapse;font-size:13px;width:100%}th,td{border:1px solid 
 th{background:#dde6f0;position:sticky;top:0}tr.flag td.why{color:#7a2a57}tr:focus{outline:2px solid var(--lead)}
 tr.here{background:#fff3b0}tr.hidden{display:none}.ln.here{background:#fff3b0}
 .u.lead{font-weight:bold}.why{font-size:12px}th.c1{width:4.5em}th.c3{width:7em}th.c5{width:6em}abbr{text-decoration:none}
-.none{color:var(--muted)}
+.none{color:var(--muted)}.corr{color:#006d4e}
 @media (max-width:800px){.cols{flex-direction:column}.table{position:static;max-height:none}}
 """
 
