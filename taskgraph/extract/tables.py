@@ -51,7 +51,7 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
     group_path: tuple[str, ...] = ()
     counter = 0
     above: dict[int, str] = {}
-    for row in rows:
+    for n_row, row in enumerate(rows):
         cells = row.cells or ()
         if kinds is None:
             kinds = columns(cells)
@@ -130,4 +130,5 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
         tpath = "/".join(path + group_path + (number,))
         b.add(path=tpath, number=number, title=_title(text, bool(extra)), text=full, line=row.no,
               section=section + group + tuple(groups), ann=ann, annotation=annotation, kind="table",
-              edge_line=row.no, checks=tuple(checks))
+              edge_line=row.no, checks=tuple(checks),
+              search=(row.no, rows[n_row + 1].no if n_row + 1 < len(rows) else None) if row.src is None else None)
