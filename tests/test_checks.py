@@ -120,3 +120,15 @@ def test_every_span_points_at_the_unit_as_written(folder):
             assert "".join(at.split()) == "".join(a.written.split()), (plan.info.doc, a)
             assert "".join(normalise_line(a.written).split()) == "".join(a.unit.split()), (plan.info.doc, a)
     assert spans > 250
+
+
+def test_a_token_not_read_as_a_unit_and_a_row_taking_the_units_above(tmp_path):
+    tasks, edges = extract(tmp_path, "一、重点任务\n（一）推进项目建设。（责任单位：市发展改革委、加快推进项目建设的各项工作）\n" + PLAIN)
+    assert checks_of(edges, "推进项目建设", tasks) == {"市发展改革委": {"dropped-token"}}
+    assert checks_of(edges, "加强组织领导", tasks) == {"市发展改革委": set(), "市财政局": set()}
+    table = ("序号|重点任务|牵头单位|配合单位|完成时限\n1|建设数据中心|县大数据局|县财政局|2024年底\n"
+             "2|推进算力网络|||2025年底\n")
+    tasks, edges = extract(tmp_path, table, "t.txt")
+    assert checks_of(edges, "推进算力网络", tasks) == {"县大数据局": {"units-from-above"},
+                                                  "县财政局": {"units-from-above"}}
+    assert checks_of(edges, "建设数据中心", tasks) == {"县大数据局": set(), "县财政局": set()}
