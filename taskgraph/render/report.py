@@ -150,6 +150,13 @@ def _place_stems(places: list[str]) -> dict[str, str]:
     return dict(zip(places, output_stems(places, reserved=["by-function"])))
 
 
+def _compares_places(plans) -> bool:
+    """Are there two places with units to compare (the overlap figures)?"""
+    from ..graph import place_of
+
+    return len({place_of(p.info) for p in plans if p.assignments}) > 1
+
+
 def report_files(corpus: "Corpus") -> list[str]:
     """The paths (relative to the output folder) :func:`write_report`
     writes for this corpus, in order. For the README and tests."""
@@ -170,7 +177,8 @@ def report_files(corpus: "Corpus") -> list[str]:
         if plan.assignments:  # a plan naming no unit has nothing to draw
             names += [f"matrix-{stem}", f"bipartite-{stem}"]
     names += [f"network-{p}" for p in places.values()]
-    names += ["overlap-functions", "overlap-similarity"]
+    if _compares_places(corpus.plans):
+        names += ["overlap-functions", "overlap-similarity"]
     files += [f"figures/{n}.{fmt}" for n in names for fmt in FORMATS]
     return files
 
@@ -201,7 +209,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     plans = list(corpus.plans)
     stems = _stems(plans)
     places = sorted({place_of(p.info) for p in plans if p.assignments})
-    n_figures = 2 * len(places) + 2 * sum(1 for p in plans if p.assignments) + 3
+    n_figures = 2 * len(places) + 2 * sum(1 for p in plans if p.assignments) + 1 + 2 * _compares_places(plans)
     total = 3 + len(plans) + n_figures + 2
     count = 0
 
@@ -236,8 +244,9 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
                      Job(f"bipartite-{stem}", "bipartite_figure", (matrix,))]
     jobs += [Job(f"network-{place_stems[place]}", "network_figure", (a.pairs, a.load, place, a.members))
              for place in places]
-    jobs += [Job("overlap-functions", "function_place_figure", (a.function_matrix,)),
-             Job("overlap-similarity", "similarity_figure", (a.similarity,))]
+    if _compares_places(plans):  # one place compared with itself says nothing: no figure
+        jobs += [Job("overlap-functions", "function_place_figure", (a.function_matrix,)),
+                 Job("overlap-similarity", "similarity_figure", (a.similarity,))]
     assert len(jobs) == n_figures
 
     # one cut of the font for the figures and the page: the page's text is
@@ -413,6 +422,8 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
 
     # --- overlap
     add('<section id="overlap"><h2>地区比较</h2>')
+    if "overlap-functions" not in embedded:
+        add('<p class="note">只有一个地区的方案：没有可比较的地区，不画地区比较图。</p>')
     add(img("overlap-functions", "各地区按职能的任务分布"))
     add(_table(a.function_matrix))
     add(img("overlap-similarity", "地区间相似度"))
