@@ -237,3 +237,20 @@ def test_the_page_font_draws_every_character_the_page_shows(made):
     shown = html.unescape(re.sub(r"<[^>]*>", "", body))
     missing = {c for c in shown if not c.isspace() and ord(c) not in cmap}
     assert shown.count("测试市") and not missing, "".join(sorted(missing))
+
+
+def test_one_place_gets_no_comparison_figures(tmp_path):
+    from taskgraph.cli import main
+    from taskgraph.render.report import report_files
+
+    out = tmp_path / "out"
+    plan = Path(__file__).resolve().parents[1] / "seeds" / "001_8932685789ee55e5.txt"
+    assert main(["report", str(plan), "-o", str(out), "--quiet"]) == 0
+    figures = {p.stem for p in (out / "figures").iterdir()}
+    assert not {f for f in figures if f.startswith("overlap-")}
+    assert {"load-by-function"} <= figures and any(f.startswith("network-") for f in figures)
+    assert "没有可比较的地区" in (out / "index.html").read_text(encoding="utf-8")
+    import taskgraph
+    listed = set(report_files(taskgraph.load([str(plan)])))
+    assert listed == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
+                      and not p.name.startswith(".taskgraph")}
