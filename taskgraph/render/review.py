@@ -163,7 +163,10 @@ def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, fo
 
     parts: list[str] = []
     add = parts.append
-    n_flag = sum(1 for t in tasks if t.check or any(checks(a) for a in edges if a.task_id == t.task_id))
+    by_task: dict[str, list[int]] = {}
+    for k, a in enumerate(edges):
+        by_task.setdefault(a.task_id, []).append(k)
+    n_flag = sum(1 for t in tasks if t.check or any(checks(edges[k]) for k in by_task.get(t.task_id, ())))
     add(f'<header><h1>{_e(title)}</h1><p class="facts"><span>文件 {_e(info.doc)}</span>'
         f"<span>任务 {len(tasks)}</span><span>分工关系 {len(edges)}</span>"
         f"<span>需核对的任务 {n_flag}</span><span>已在原文中标出 {len(located)}</span></p>")
@@ -182,7 +185,7 @@ def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, fo
     # one item per task: the task's own reasons once, then each unit's own
     flagged = []
     for i, t in enumerate(tasks):
-        mine = [k for k, a in enumerate(edges) if a.task_id == t.task_id]
+        mine = by_task.get(t.task_id, [])
         own = [(k, [c for c in checks(edges[k]) if c not in t.check]) for k in mine]
         own = [(k, codes) for k, codes in own if codes]
         if t.check or own:
@@ -237,9 +240,6 @@ def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, fo
     add('<section class="table" aria-label="分工表"><h2>任务分工表</h2><table id="division"><thead><tr>'
         "<th class=c1>任务</th><th>重点任务</th><th class=c3>牵头单位</th><th class=c3>配合单位</th><th class=c5>核对</th>"
         "</tr></thead><tbody>")
-    by_task: dict[str, list[int]] = {}
-    for k, a in enumerate(edges):
-        by_task.setdefault(a.task_id, []).append(k)
     for i, t in enumerate(tasks):
         ks = by_task.get(t.task_id, [])
 
