@@ -273,7 +273,7 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
     >>> corpus.assignments.groupby("role").size()         # doctest: +SKIP
     """
     from .normalise import Gazetteer
-    from .read import MAX_FILE_BYTES, plan_sources, read_or_diagnose
+    from .read import plan_sources, read_or_diagnose, read_stdin
 
     if paths is None:
         paths = default_inputs()
@@ -288,15 +288,14 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
         return extract_documents(itertools.chain(diagnostics, documents), gazetteer, progress)
 
     import multiprocessing
-    import sys
     from concurrent.futures import ProcessPoolExecutor
 
     corpus = Corpus()
     for d in diagnostics:
         _add(corpus, d, progress)
     # standard input is read here (as read_document would); every file is read by a worker
-    items = [(path, name, sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == "-" else None)
-             for path, name in sources]
+    # (closed, it stays None: the worker's read_document says so)
+    items = [(path, name, read_stdin() if path == "-" else None) for path, name in sources]
     chunk = max(1, min(CHUNK, len(items) // (4 * n)))
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(_start_method()),
                              initializer=_start_worker, initargs=(unit_files, os.getpid())) as pool:

@@ -232,7 +232,7 @@ def test_folder_with_no_plans(tmp_path, capsys, good):
     status, _, err = run(capsys, empty, *good, "-o", tmp_path / "out")
     assert status == 1
     (line,) = lines_naming(err, empty)
-    assert line == f"error: {empty}: no plans found in folder (looked for .txt .docx .html .pdf)"
+    assert line == f"error: {empty}: no plans found in folder (looked for .txt .doc .docx .wps .odt .rtf .html .pdf .ofd .xlsx .xls .et .ods; a .csv is read when named)"
 
 
 # --------------------------------------------------------------- 200 MB file
