@@ -132,12 +132,21 @@ def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
         style = "red" if d.level == "error" else "yellow"
         _say(err, f"{d.level}: {d}", style)
         shown += 1
+    if _no_task(corpus):
+        n = len(corpus.plans)
+        _say(err, f"error: no task found in the {n} plan{'s' if n > 1 else ''} read: no numbered item carries a "
+             "responsibility annotation, and no 分工表 was found (are these action plans?)", "red")
+
+
+def _no_task(corpus) -> bool:
+    """Plans were read, and not one of them yields a task."""
+    return bool(corpus.plans) and not any(plan.tasks for plan in corpus.plans)
 
 
 def exit_status(corpus, strict: bool) -> int:
     if not corpus.plans:
         return 2
-    if corpus.unreadable or any(d.level == "error" for d in corpus.diagnostics):
+    if corpus.unreadable or _no_task(corpus) or any(d.level == "error" for d in corpus.diagnostics):
         return 1
     if strict and any(d.level == "warning" for d in corpus.diagnostics):
         return 1

@@ -178,6 +178,8 @@ class DocumentInfo:
     period_end: int | None = None
     format: str = "text"
     encoding: str = ""
+    sha256: str = ""  # of the source's bytes: which version of the plan was read
+    size: int | None = None  # of the source, in bytes
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ _ITEM_START = re.compile(
     r"|第[一二三四五六七八九十百]+[章节条部分])"
 )
 _CJK_OR_PUNCT = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
-_SPACE_IN_CJK = re.compile(f"(?<={_CJK_OR_PUNCT}) (?={_CJK_OR_PUNCT})")  # 锦 州 市 -> 锦州市
+# 锦 州 市 -> 锦州市, 2024 年 -> 2024年: a PDF puts a space where the font changes
+_SPACE_IN_CJK = re.compile(f"(?<={_CJK_OR_PUNCT}) (?={_CJK_OR_PUNCT})|(?<=[0-9]) (?=[\u3400-\u9fff])"
+                           f"|(?<=[\u3400-\u9fff]) (?=[0-9])")
 
 
 def _read_pdf(source: str, data: bytes) -> list[Line]:
@@ -69,14 +71,35 @@ def _pdf_pages(source: str, data: bytes) -> list[str]:
 def _join_wrapped(extracted: list[tuple[int, str, int]]) -> list[Line]:
     """Join a line to the one before unless that one ended a paragraph
     (sentence punctuation, a closing bracket, or a line much shorter than the
-    page's width) or the line starts a new item (一、 (一) 1. (1) ① 附件)."""
+    page's width) or the line starts a new item (一、 (一) 1. (1) ① 附件).
+    A line that leaves a bracket open (an annotation 〔责任单位:各县(市)
+    wrapped before 区政府(管委会)〕) goes on in the next whatever it ends with."""
     lines: list[Line] = []
     previous_full = False  # did the previous line run to the page's width?
     for no, text, width in extracted:
-        wrapped = previous_full and not _PARAGRAPH_END.search(lines[-1].text) if lines else False
+        if lines:
+            before = lines[-1].text
+            wrapped = (previous_full and not _PARAGRAPH_END.search(before)) or _open_bracket(before)
+        else:
+            wrapped = False
         if wrapped and not _ITEM_START.match(text):
             lines[-1] = Line(lines[-1].no, lines[-1].text + text)
         else:
             lines.append(Line(no, text))
         previous_full = len(text) >= 0.8 * width
     return lines
+
+
+_OPENERS = "(〔【[（"
+_CLOSERS = ")〕】]）"
+
+
+def _open_bracket(text: str) -> bool:
+    """Whether ``text`` ends inside a bracket it opened (nesting counted)."""
+    depth = 0
+    for c in text:
+        if c in _OPENERS:
+            depth += 1
+        elif c in _CLOSERS and depth:
+            depth -= 1
+    return depth > 0
