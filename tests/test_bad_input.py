@@ -337,13 +337,16 @@ def test_a_file_read_with_warnings(tmp_path, capsys, good, name):
     path = tmp_path / name
     path.write_bytes(data)
     out_dir = tmp_path / "out"
+    # not beside gbk-plan.txt: most of these are that plan with a flaw, the
+    # same tasks, units and roles, and the same plan read twice counts once
+    good = good[:2]
     status, _, err = run(capsys, *good, path, "-o", out_dir)
     assert status == 0
     warnings = [(w["code"], w["line"]) for w in rows(out_dir / "warnings.csv") if w["file"] == str(path)]
     assert warnings == expected
     named = lines_naming(err, path)
     assert len(named) == len(expected) and all(line.startswith(f"warning: {path}") for line in named)
-    assert_good_written(out_dir, good)
+    assert {p.name for p in good} <= {r["doc"] for r in rows(out_dir / "tasks.csv")}
     mine = [r for r in rows(out_dir / "tasks.csv") if r["doc"] == name]
     assert mine, "the file's tasks are kept"
 

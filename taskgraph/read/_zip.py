@@ -28,7 +28,7 @@ def open_zip(source: str, data: bytes, what: str):
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        raise ReadError(source, f"not a valid {what}: the file is not a zip archive (or is damaged)") from None
+        raise ReadError(source, f"not a valid {what} file: it is not a zip archive (or is damaged)") from None
 
 
 def zip_member(source: str, archive, name: str, what: str, limit: int | None = None) -> bytes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import math
+import os
 
 from ..errors import ReadError
 from ..model import Diagnostic, Line, LineSource
@@ -59,6 +60,11 @@ def _sheets(source: str, data: bytes):
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - a dependency
         raise ReadError(source, "reading a workbook needs python-calamine: pip install python-calamine") from None
+    if data.startswith(b"PK"):  # an .xlsx / .ods: a damaged zip said as such
+        from ._zip import open_zip
+
+        suffix = os.path.splitext(source)[1].lower()
+        open_zip(source, data, suffix if suffix in (".xlsx", ".xlsm", ".ods", ".et") else ".xlsx").close()
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as e:  # calamine's errors: CalamineError, XmlError, PasswordError, ZipError…
