@@ -107,7 +107,7 @@ NEEDS_LIBREOFFICE = pytest.mark.skipif(
     "(.ci/run installs it)")
 # what the plan says, task by task: its heading phrase, its leads, its supporters
 PLAN_SUFFIXES = [".doc", ".wps", ".odt", ".rtf", ".pdf", ".docx"]
-TABLE_SUFFIXES = [".xlsx", ".xls", ".et", ".ods", ".csv"]
+TABLE_SUFFIXES = [".xlsx", ".xls", ".et", ".ods", ".csv", ".pdf"]
 
 
 def plan_key(plan) -> set:

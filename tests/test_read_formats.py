@@ -186,3 +186,16 @@ def test_no_input_yielding_a_task_exits_1_with_a_message(tmp_path, capsys):
     status, err = run(capsys, path, "-o", tmp_path / "out")
     assert status == 1
     assert "error: no task found in the 1 plan read" in err
+
+
+def test_a_pdf_table_over_several_pages_is_one_table_with_one_header():
+    path = FIXTURES / "000_544df5f8ded5f63a-分工表.pdf"
+    from pypdf import PdfReader
+
+    assert len(PdfReader(path).pages) > 2  # the table runs over pages, its header repeated on each
+    rows = [line for line in read_document(path).lines if line.cells]
+    assert {line.table for line in rows} == {1}
+    assert [line.cells for line in rows].count(("序号", "重点任务", "牵头单位", "配合单位", "完成时限")) == 1
+    numbers = [int(line.cells[0]) for line in rows if line.cells[0].isdigit()]
+    assert numbers == list(range(1, 52))  # every task once: a row broken by the page is one row
+    assert not any("管\n" in c or c.endswith("(管") for line in rows for c in line.cells)  # wrapped names joined
