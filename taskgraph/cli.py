@@ -6,8 +6,8 @@ Heavy libraries (pandas, networkx, matplotlib) are imported inside the
 commands that need them, so ``taskgraph --help`` stays fast.
 
 Exit status: 0 every input was read; 1 some input could not be read (the
-rest was written), or ``--strict`` and there were warnings; 2 usage error or
-nothing readable.
+rest was written), no input yields a task, or ``--strict`` and there were
+warnings; 2 usage error or nothing readable.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from .safe import printable
 __all__ = ["app", "main"]
 
 EPILOG = ("Exit status: 0 all inputs read; 1 some input could not be read (the rest written), "
-          "or --strict and warnings; 2 usage error or nothing readable.")
+          "no input yields a task, or --strict and warnings; 2 usage error or nothing readable.")
 
 app = typer.Typer(
     name="taskgraph",
@@ -51,7 +51,9 @@ def _root(
     """Read Chinese action plans (行动计划/实施方案) into tasks and their lead and supporting units."""
 
 
-PathsArg = typer.Argument(None, help="Plan files, folders, globs, or - for standard input. Default: the bundled seeds/.")
+PathsArg = typer.Argument(None, help="Plan files, folders, globs, or - for standard input. Default: the bundled seeds/. "
+                          "Read: .txt .docx .doc .wps .odt .rtf .html .pdf .ofd .md, and 分工表 as .xlsx .xls .et "
+                          ".ods .csv (the format is told by the content; .doc/.wps need LibreOffice).")
 OutOpt = typer.Option(Path("outputs"), "--output", "-o", help="Folder to write into (created if missing).")
 UnitsOpt = typer.Option(None, "--units", help="Extra unit-name file(s) (TOML, like taskgraph/data/units.toml).")
 StrictOpt = typer.Option(False, "--strict", help="Treat warnings as failures (exit 1), for scripts.")

@@ -390,12 +390,13 @@ def test_strict_with_clean_input_exits_0(tmp_path, capsys, good):
 def test_exit_status_is_documented_in_help_and_readme(capsys):
     assert main(["extract", "--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
-    for words in ("Exit status: 0 all inputs read", "1 some input could not be read",
+    for words in ("Exit status: 0 all inputs read", "1 some input could not be read", "no input yields a task",
                   "--strict and warnings", "2 usage error or nothing readable"):
         assert words in help_text
     readme = " ".join(README.split())
     assert ("Exit status: `0` every input was read; `1` some input could not be read (the rest was written), "
-            "or `--strict` and there were warnings; `2` usage error or nothing readable.") in readme
+            "no input yields a task (said in one line), or `--strict` and there were warnings; `2` usage error "
+            "or nothing readable.") in readme
 
 
 def test_200_mb_docx_is_refused_from_its_size(tmp_path):

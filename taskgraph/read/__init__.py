@@ -211,10 +211,13 @@ def _check_size(source: str, size: int, kind: str) -> None:
     text = kind in _TEXT_KINDS
     limit = min(MAX_TEXT_BYTES, MAX_FILE_BYTES) if text else MAX_FILE_BYTES
     if size > limit:
-        what = f"{_mb(size)} of text" if text else f"a {_mb(size)} .{kind} file"
+        what = f"{_mb(size)} of text" if text else f"a {_mb(size)} {_KIND_NAMES.get(kind, '.' + kind)} file"
         raise ReadError(
             source, f"refused: {what} is too large for a plan (the limit is {_mb(limit)}; a plan is rarely over 1 MB)"
         )
+
+
+_KIND_NAMES = {"office": "Word 97-2003 / WPS", "sheet": "workbook"}
 
 
 def _mb(size: int) -> str:
