@@ -199,3 +199,14 @@ def test_a_pdf_table_over_several_pages_is_one_table_with_one_header():
     numbers = [int(line.cells[0]) for line in rows if line.cells[0].isdigit()]
     assert numbers == list(range(1, 52))  # every task once: a row broken by the page is one row
     assert not any("管\n" in c or c.endswith("(管") for line in rows for c in line.cells)  # wrapped names joined
+
+
+def test_reading_imports_no_writer(tmp_path):
+    """The read stage stands alone: reading a folder (which looks for a
+    run's manifest) imports neither the writers nor the pipeline."""
+    shutil.copy(GOOD, tmp_path / "plan.txt")
+    code = ("import sys, taskgraph.read as r; docs = list(r.iter_documents([sys.argv[1]])); "
+            "print(len(docs), sorted(m for m in ('taskgraph.export', 'taskgraph.corpus', 'taskgraph.render') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "[]"]
