@@ -47,6 +47,8 @@ def read(source: str, data: bytes) -> tuple[list[Line], str, list[Diagnostic]]:
             if any(cells):
                 lines.append(Line(no, " | ".join(cells), cells, table))
             continue
+        if not stripped:
+            continue  # a blank line between rows: the table goes on (plans are not strict Markdown)
         in_table = False
         plain = _clean(_BULLET.sub("", _HEADING.sub("", raw)))
         if plain:
