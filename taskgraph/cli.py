@@ -6,8 +6,8 @@ Heavy libraries (pandas, networkx, matplotlib) are imported inside the
 commands that need them, so ``taskgraph --help`` stays fast.
 
 Exit status: 0 every input was read; 1 some input could not be read (the
-rest was written), or ``--strict`` and there were warnings; 2 usage error or
-nothing readable.
+rest was written), no input yields a task, or ``--strict`` and there were
+warnings; 2 usage error or nothing readable.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from .safe import printable
 __all__ = ["app", "main"]
 
 EPILOG = ("Exit status: 0 all inputs read; 1 some input could not be read (the rest written), "
-          "or --strict and warnings; 2 usage error or nothing readable.")
+          "no input yields a task, or --strict and warnings; 2 usage error or nothing readable.")
 
 app = typer.Typer(
     name="taskgraph",
@@ -51,7 +51,9 @@ def _root(
     """Read Chinese action plans (行动计划/实施方案) into tasks and their lead and supporting units."""
 
 
-PathsArg = typer.Argument(None, help="Plan files, folders, globs, or - for standard input. Default: the bundled seeds/.")
+PathsArg = typer.Argument(None, help="Plan files, folders, globs, or - for standard input. Default: the bundled seeds/. "
+                          "Read: .txt .docx .doc .wps .odt .rtf .html .pdf .ofd .md, and 分工表 as .xlsx .xls .et "
+                          ".ods .csv (the format is told by the content; .doc/.wps need LibreOffice).")
 OutOpt = typer.Option(Path("outputs"), "--output", "-o", help="Folder to write into (created if missing).")
 UnitsOpt = typer.Option(None, "--units", help="Extra unit-name file(s) (TOML, like taskgraph/data/units.toml).")
 CorrectionsOpt = typer.Option(None, "--corrections", help="Corrections made after review (CSV: doc, task_id, unit, "
@@ -134,12 +136,21 @@ def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
         style = "red" if d.level == "error" else "yellow"
         _say(err, f"{d.level}: {d}", style)
         shown += 1
+    if _no_task(corpus):
+        n = len(corpus.plans)
+        _say(err, f"error: no task found in the {n} plan{'s' if n > 1 else ''} read: no numbered item carries a "
+             "responsibility annotation, and no 分工表 was found (are these action plans?)", "red")
+
+
+def _no_task(corpus) -> bool:
+    """Plans were read, and not one of them yields a task."""
+    return bool(corpus.plans) and not any(plan.tasks for plan in corpus.plans)
 
 
 def exit_status(corpus, strict: bool) -> int:
     if not corpus.plans:
         return 2
-    if corpus.unreadable or any(d.level == "error" for d in corpus.diagnostics):
+    if corpus.unreadable or _no_task(corpus) or any(d.level == "error" for d in corpus.diagnostics):
         return 1
     if strict and any(d.level == "warning" for d in corpus.diagnostics):
         return 1

@@ -34,7 +34,7 @@ UNIT_COLUMNS = ["place", "unit_id", "name", "function", "level", "known", "colle
                 "n_tasks", "lead", "support"]
 DOCUMENT_COLUMNS = ["doc", "source", "format", "encoding", "title", "place", "province", "city", "district",
                     "level", "date", "period", "period_start", "period_end", "n_tasks", "n_assigned",
-                    "n_unassigned", "n_edges", "n_units", "n_warnings"]
+                    "n_unassigned", "n_edges", "n_units", "n_warnings", "sha256", "size"]
 WARNING_COLUMNS = ["file", "line", "level", "code", "message"]
 
 
@@ -66,6 +66,7 @@ class Corpus:
     unreadable: int = 0
     inputs: list[str] = field(default_factory=list)  # other files read (a corrections file): never written
     _names: set[str] = field(default_factory=set, init=False, repr=False, compare=False)  # the plans' docs
+    _seen: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # plan fingerprint -> doc
 
     def add(self, result: "Diagnostic | tuple[Plan, dict[tuple[str, str], Unit]]") -> None:
         """Add what :func:`extract_document` returned for one document (its
@@ -81,11 +82,37 @@ class Corpus:
             self.diagnostics.append(result)
             self.unreadable += 1
             return
+        if self._already_read(result[0]):
+            return
         plan, units = self._named_apart(*result)
         for key, unit in units.items():
             self.units.setdefault(key, unit)
         self.plans.append(plan)
         self.diagnostics.extend(plan.diagnostics)
+
+    def _already_read(self, plan: Plan) -> bool:
+        """Whether ``plan`` is one the corpus holds already: the same bytes
+        (two copies of a file), or the same tasks with the same units and
+        roles in the same place (one plan as .docx and as .txt). Such a plan
+        is counted once, and a warning names both inputs."""
+        keys = [("sha256", plan.info.sha256)] if plan.info.sha256 else []
+        if plan.tasks:
+            edges: dict[str, list[tuple[str, str]]] = {}
+            for a in plan.assignments:
+                edges.setdefault(a.task_id, []).append((a.role, a.unit))
+            keys.append(("tasks", hash((plan.info.place, tuple(sorted(
+                (t.text, tuple(sorted(edges.get(t.task_id, ())))) for t in plan.tasks))))))
+        for key in keys:
+            first = self._seen.get(key)
+            if first is not None:
+                how = "the same file" if key[0] == "sha256" else "the same tasks, units and roles"
+                self.diagnostics.append(Diagnostic(
+                    plan.source, f"the same plan as {first} ({how}): counted once", None, "warning",
+                    "duplicate"))
+                return True
+        for key in keys:
+            self._seen[key] = decoded(plan.source or plan.info.doc)
+        return False
 
     def _named_apart(self, plan: Plan, units: dict[tuple[str, str], Unit]
                      ) -> tuple[Plan, dict[tuple[str, str], Unit]]:
@@ -248,7 +275,7 @@ def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
         return Diagnostic(
             document.source, f"could not be extracted ({type(e).__name__}: {e}); please report this file",
             None, "error", "internal")
-    info = plan.info
+    info = plan.info = replace(plan.info, sha256=document.sha256, size=document.size)
     units: dict[tuple[str, str], Unit] = {}
     for a in plan.assignments:
         key = (a.doc, a.unit)
@@ -294,7 +321,7 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
     >>> corpus.assignments.groupby("role").size()         # doctest: +SKIP
     """
     from .normalise import Gazetteer
-    from .read import MAX_FILE_BYTES, plan_sources, read_or_diagnose
+    from .read import plan_sources, read_or_diagnose, read_stdin
 
     if paths is None:
         paths = default_inputs()
@@ -314,15 +341,14 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
         return _corrected(corpus, corrections)
 
     import multiprocessing
-    import sys
     from concurrent.futures import ProcessPoolExecutor
 
     corpus = Corpus()
     for d in diagnostics:
         _add(corpus, d, progress)
     # standard input is read here (as read_document would); every file is read by a worker
-    items = [(path, name, sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == "-" else None)
-             for path, name in sources]
+    # (closed, it stays None: the worker's read_document says so)
+    items = [(path, name, read_stdin() if path == "-" else None) for path, name in sources]
     chunk = max(1, min(CHUNK, len(items) // (4 * n)))
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(_start_method()),
                              initializer=_start_worker, initargs=(unit_files, os.getpid())) as pool:

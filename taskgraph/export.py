@@ -29,18 +29,18 @@ import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .corpus import (ASSIGNMENT_COLUMNS, DOCUMENT_COLUMNS, TASK_COLUMNS, UNIT_COLUMNS, WARNING_COLUMNS,
                      Corpus)
 from .errors import UsageError
+from .manifest import MANIFEST, read_manifest
 from .safe import csv_cell, cut_utf8
 
 __all__ = ["atomic_write", "csv_text", "csv_bytes", "write_csv", "write_json", "write_extract", "EXTRACT_FILES", "MANIFEST",
            "Outputs", "finish_outputs", "read_manifest", "protect_inputs", "input_paths"]
 
-MANIFEST = ".taskgraph-manifest.json"
 
 EXTRACT_FILES = ("tasks.csv", "assignments.csv", "units.csv", "documents.csv", "warnings.csv", "taskgraph.json")
 
@@ -216,30 +216,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _safe_relative(name: object) -> PurePosixPath | None:
-    """A manifest entry as a relative path inside the folder, or None."""
-    if not isinstance(name, str) or "\\" in name or "\x00" in name or name[1:2] == ":":
-        return None
-    if any(part in ("", ".", "..") for part in name.split("/")):  # also catches "/abs" and "a//b"
-        return None
-    return PurePosixPath(name)
-
-
-def read_manifest(out_dir: str | Path) -> dict[str, str]:
-    """The files a taskgraph run wrote into ``out_dir`` (relative POSIX path →
-    SHA-256), from its manifest; empty when there is none or it is damaged.
-    Entries that would point outside the folder are dropped."""
-    try:
-        data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
-        files = data["files"]
-        if not isinstance(files, dict):
-            return {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    return {name: digest for name, digest in files.items()
-            if _safe_relative(name) is not None and isinstance(digest, str)}
 
 
 def _read_writers(out_dir: Path) -> dict[str, str]:

@@ -155,9 +155,11 @@ class Document:
     source: str  # the path as given (or "<stdin>")
     name: str  # the file name, used as the document key in every table
     lines: list[Line]
-    format: str = "text"  # text | docx | html | pdf
+    format: str = "text"  # text | html | docx | doc | wps | odt | rtf | pdf | ofd | xlsx | xls | et | ods | csv
     encoding: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    sha256: str = ""  # of the bytes read: which version of a plan this is
+    size: int | None = None  # bytes read
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class DocumentInfo:
     period_end: int | None = None
     format: str = "text"
     encoding: str = ""
+    sha256: str = ""  # of the source's bytes: which version of the plan was read
+    size: int | None = None  # of the source, in bytes
 
 
 @dataclass(frozen=True)

@@ -232,7 +232,7 @@ def test_folder_with_no_plans(tmp_path, capsys, good):
     status, _, err = run(capsys, empty, *good, "-o", tmp_path / "out")
     assert status == 1
     (line,) = lines_naming(err, empty)
-    assert line == f"error: {empty}: no plans found in folder (looked for .txt .docx .html .pdf)"
+    assert line == f"error: {empty}: no plans found in folder (looked for .txt .doc .docx .wps .odt .rtf .html .pdf .ofd .xlsx .xls .et .ods; a .csv is read when named)"
 
 
 # --------------------------------------------------------------- 200 MB file
@@ -337,13 +337,16 @@ def test_a_file_read_with_warnings(tmp_path, capsys, good, name):
     path = tmp_path / name
     path.write_bytes(data)
     out_dir = tmp_path / "out"
+    # not beside gbk-plan.txt: most of these are that plan with a flaw, the
+    # same tasks, units and roles, and the same plan read twice counts once
+    good = good[:2]
     status, _, err = run(capsys, *good, path, "-o", out_dir)
     assert status == 0
     warnings = [(w["code"], w["line"]) for w in rows(out_dir / "warnings.csv") if w["file"] == str(path)]
     assert warnings == expected
     named = lines_naming(err, path)
     assert len(named) == len(expected) and all(line.startswith(f"warning: {path}") for line in named)
-    assert_good_written(out_dir, good)
+    assert {p.name for p in good} <= {r["doc"] for r in rows(out_dir / "tasks.csv")}
     mine = [r for r in rows(out_dir / "tasks.csv") if r["doc"] == name]
     assert mine, "the file's tasks are kept"
 
@@ -387,12 +390,13 @@ def test_strict_with_clean_input_exits_0(tmp_path, capsys, good):
 def test_exit_status_is_documented_in_help_and_readme(capsys):
     assert main(["extract", "--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
-    for words in ("Exit status: 0 all inputs read", "1 some input could not be read",
+    for words in ("Exit status: 0 all inputs read", "1 some input could not be read", "no input yields a task",
                   "--strict and warnings", "2 usage error or nothing readable"):
         assert words in help_text
     readme = " ".join(README.split())
     assert ("Exit status: `0` every input was read; `1` some input could not be read (the rest was written), "
-            "or `--strict` and there were warnings; `2` usage error or nothing readable.") in readme
+            "no input yields a task (said in one line), or `--strict` and there were warnings; `2` usage error "
+            "or nothing readable.") in readme
 
 
 def test_200_mb_docx_is_refused_from_its_size(tmp_path):

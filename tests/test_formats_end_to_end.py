@@ -90,3 +90,149 @@ def test_html_page_with_chrome_and_a_table(tmp_path):
     assert {k: got[k] for k in EXPECTED} == EXPECTED
     assert [v for k, v in got.items() if k not in EXPECTED] == [[("市科技局", "lead"), ("市农业农村局", "support")]]
     assert not any(u == "市公安局" for v in got.values() for u, _ in v)  # the script is not the plan
+
+
+# ------------------------------------------- every format offices publish
+
+import shutil
+from pathlib import Path
+
+from taskgraph.read.office import soffice
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "formats"
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+NEEDS_LIBREOFFICE = pytest.mark.skipif(
+    soffice() is None, reason="LibreOffice (soffice) is not installed: .doc/.wps are read through it "
+    "(.ci/run installs it)")
+# what the plan says, task by task: its heading phrase, its leads, its supporters
+PLAN_SUFFIXES = [".doc", ".wps", ".odt", ".rtf", ".pdf", ".docx"]
+TABLE_SUFFIXES = [".xlsx", ".xls", ".et", ".ods", ".csv", ".pdf"]
+
+
+def plan_key(plan) -> set:
+    roles: dict = {}
+    for a in plan.assignments:
+        roles.setdefault(a.task_id, {"lead": [], "support": []})[a.role].append(a.unit)
+    out = set()
+    for t in plan.tasks:
+        r = roles.get(t.task_id, {"lead": [], "support": []})
+        out.add((t.title or t.text, tuple(r["lead"]), tuple(sorted(r["support"]))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def originals() -> dict:
+    """Each seed read from its .txt: what every other format must give."""
+    corpus = taskgraph.load([str(s) for s in SEEDS])
+    return {Path(p.info.doc).stem: p for p in corpus.plans}
+
+
+def _fixture_cases():
+    for seed in SEEDS:
+        for suffix in PLAN_SUFFIXES:
+            marks = [NEEDS_LIBREOFFICE] if suffix in (".doc", ".wps") else []
+            yield pytest.param(seed.stem, f"{seed.stem}{suffix}", marks=marks, id=f"{seed.stem[:3]}{suffix}")
+        for suffix in TABLE_SUFFIXES:
+            yield pytest.param(seed.stem, f"{seed.stem}-分工表{suffix}", id=f"{seed.stem[:3]}-分工表{suffix}")
+
+
+@pytest.mark.parametrize("stem, name", list(_fixture_cases()))
+def test_each_format_reads_to_the_tasks_and_edges_of_the_txt(originals, stem, name):
+    corpus = taskgraph.load([FIXTURES / name])
+    assert not [d for d in corpus.diagnostics if d.level == "error"]
+    (plan,) = corpus.plans
+    original = originals[stem]
+    assert plan_key(plan) == plan_key(original)
+    assert len(plan.assignments) == len(original.assignments)
+    if "分工表" not in name:  # a 分工表 holds the tasks, not the plan's heading and date
+        assert plan.info.place == original.info.place
+        if name.endswith(".pdf"):  # a PDF's text layer does not tell a space the plan wrote from one of layout
+            assert plan.info.title.replace(" ", "") == original.info.title.replace(" ", "")
+        else:
+            assert plan.info.title == original.info.title
+
+
+@pytest.mark.parametrize("full_text", [False, True], ids=["short", "full-text"])
+@pytest.mark.parametrize("suffix", ["xlsx", "docx", "csv", "md", "html"])
+def test_every_division_table_the_tool_writes_reads_back(tmp_path, originals, suffix, full_text):
+    """An office corrects the 分工表 by hand and feeds it back in: the same
+    tasks, leads and supporters come out."""
+    from taskgraph.render import tables
+
+    writers = {"xlsx": tables.write_division_xlsx, "docx": tables.write_division_docx,
+               "csv": tables.write_division_csv, "md": tables.write_division_markdown,
+               "html": tables.write_division_html}
+    for stem, plan in originals.items():
+        path = tmp_path / f"{stem}-分工表.{suffix}"
+        writers[suffix](plan, path, full_text=full_text)
+        (back,) = taskgraph.load([path]).plans
+        assert plan_key(back) == plan_key(plan), (stem, suffix)
+        assert len(back.tasks) == len(plan.tasks)
+
+
+def test_a_corrected_division_table_gives_the_corrected_assignment(tmp_path, originals):
+    """The point of reading the table back: a hand edit shows up."""
+    import openpyxl
+
+    from taskgraph.render import tables
+
+    plan = originals["001_8932685789ee55e5"]
+    path = tmp_path / "分工表.xlsx"
+    tables.write_division_xlsx(plan, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    header = next(r for r in sheet.iter_rows() if any(c.value == "牵头单位" for c in r))
+    lead = next(c.column for c in header if c.value == "牵头单位")
+    row = next(r for r in sheet.iter_rows(min_row=header[0].row + 1) if r[lead - 1].value == "区科技局")
+    row[lead - 1].value = "区经信局"
+    book.save(path)
+    (back,) = taskgraph.load([path]).plans
+    leads = [a.unit for a in back.assignments if a.role == "lead"]
+    original = [a.unit for a in plan.assignments if a.role == "lead"]
+    assert leads.count("区经信局") == original.count("区经信局") + 1
+    assert leads.count("区科技局") == original.count("区科技局") - 1
+
+
+@pytest.mark.parametrize("name, disguise", [
+    ("001_8932685789ee55e5.rtf", "plan.txt"),
+    ("001_8932685789ee55e5-分工表.xlsx", "plan.xls"),
+    ("001_8932685789ee55e5.odt", "plan.docx"),
+    ("001_8932685789ee55e5-分工表.xls", "plan.et"),
+    pytest.param("001_8932685789ee55e5.doc", "plan.docx", marks=NEEDS_LIBREOFFICE),
+    pytest.param("001_8932685789ee55e5.doc", "plan.wps", marks=NEEDS_LIBREOFFICE),
+])
+def test_the_format_is_told_by_content_not_by_name(tmp_path, originals, name, disguise):
+    path = tmp_path / disguise
+    shutil.copy(FIXTURES / name, path)
+    (plan,) = taskgraph.load([path]).plans
+    assert plan_key(plan) == plan_key(originals["001_8932685789ee55e5"])
+
+
+def test_a_folder_of_office_files_is_read(tmp_path):
+    for suffix in (".doc", ".odt", ".rtf"):
+        shutil.copy(FIXTURES / f"001_8932685789ee55e5{suffix}", tmp_path / f"plan{suffix}")
+    sources, diagnostics = taskgraph.read.plan_sources([tmp_path])
+    assert [Path(s).name for s, _ in sources] == ["plan.doc", "plan.odt", "plan.rtf"] and not diagnostics
+
+
+def test_documents_record_the_hash_and_size_of_each_source():
+    import hashlib
+
+    path = FIXTURES / "001_8932685789ee55e5.odt"
+    data = path.read_bytes()
+    (row,) = taskgraph.load([path]).records()["documents"]
+    assert row["sha256"] == hashlib.sha256(data).hexdigest() and row["size"] == len(data)
+    assert row["format"] == "odt"
+
+
+def test_the_same_plan_twice_is_counted_once(tmp_path):
+    txt = ROOT / "seeds" / "001_8932685789ee55e5.txt"
+    copy = shutil.copy(txt, tmp_path / "copy.txt")
+    docx = FIXTURES / "001_8932685789ee55e5.docx"
+    other = ROOT / "seeds" / "000_544df5f8ded5f63a.txt"
+    corpus = taskgraph.load([txt, copy, docx, other])
+    assert [p.info.doc for p in corpus.plans] == [txt.name, other.name]
+    duplicate = [d for d in corpus.diagnostics if d.code == "duplicate"]
+    assert [d.source for d in duplicate] == [str(copy), str(docx)]
+    assert all(str(txt) in d.message for d in duplicate)

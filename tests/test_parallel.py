@@ -20,11 +20,15 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 @pytest.fixture
 def plans(tmp_path) -> Path:
-    """Three copies of the seeds in three folders (so names repeat and are
-    told apart by folder), an unreadable file and an empty one in between."""
+    """Three versions of the seeds in three folders (so names repeat and are
+    told apart by folder), an unreadable file and an empty one in between.
+    The versions differ in a word of their tasks: the same plan given twice
+    would be counted once."""
     root = tmp_path / "plans"
-    for folder in ("a", "b", "c"):
+    for folder, word in (("a", "加快"), ("b", "加速"), ("c", "加紧")):
         shutil.copytree(SEEDS, root / folder)
+        for path in (root / folder).glob("*.txt"):
+            path.write_text(path.read_text(encoding="utf-8").replace("加快", word), encoding="utf-8")
     (root / "b" / "broken.txt").write_bytes(bytes(range(256)) * 40)
     (root / "b" / "empty.txt").write_bytes(b"")
     return root
@@ -58,10 +62,10 @@ def test_jobs_give_the_same_corpus(plans):
 def test_standard_input_with_jobs(monkeypatch, plans):
     first = sorted(SEEDS.glob("*.txt"))[0]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(first.read_bytes())))  # read here, not in a worker
-    corpus = load(["-", plans / "a"], jobs=2)
+    corpus = load(["-", plans / "b"], jobs=2)
     assert [p.info.doc for p in corpus.plans][:2] == ["stdin.txt", first.name]
-    assert corpus.plans[0].tasks == [
-        t.__class__(**{**t.__dict__, "doc": "stdin.txt"}) for t in corpus.plans[1].tasks]
+    alone = load([first]).plans[0]
+    assert corpus.plans[0].tasks == [t.__class__(**{**t.__dict__, "doc": "stdin.txt"}) for t in alone.tasks]
 
 
 def test_worker_count(monkeypatch):

@@ -208,9 +208,11 @@ def test_docx_that_is_not_a_zip(tmp_path):
 def test_zip_without_word_document(tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(ReadError, match="no word/document.xml"):
+        archive.writestr("word/styles.xml", "<styles/>")
+    with pytest.raises(ReadError, match=r"not a valid \.docx file: a zip archive without its parts"):
         read_document(write(tmp_path, "plan.docx", buffer.getvalue()))
+    with pytest.raises(ReadError, match="a zip archive, not a plan: unpack it"):
+        read_document(write(tmp_path, "plan.zip", buffer.getvalue()))
 
 
 def rewrite_document_xml(source: Path, target: Path, edit) -> Path:
@@ -296,7 +298,7 @@ def test_docx_reading_has_a_hard_cap(tmp_path, monkeypatch):
     import taskgraph.read as read
 
     path = make_docx(tmp_path / "plan.docx")
-    monkeypatch.setattr(read, "_MAX_XML_BYTES", 100)
+    monkeypatch.setattr(read._zip, "MAX_XML_BYTES", 100)
     with pytest.raises(ReadError, match="refused"):
         read_document(path)
 
@@ -492,8 +494,8 @@ def test_expand_paths_folders_globs_and_missing(tmp_path):
     assert paths == [str(plans / "a.docx"), str(plans / "b.txt"), str(plans / "sub" / "c.html")]
     assert [(d.source, d.message, d.level) for d in diagnostics] == [
         (str(tmp_path / "missing.txt"), "path does not exist", "error"),
-        (str(tmp_path / "empty"), "no plans found in folder (looked for .txt .docx .html .pdf)", "error"),
-        (str(tmp_path / "nothing"), "no plans found in folder (looked for .txt .docx .html .pdf)", "error"),
+        (str(tmp_path / "empty"), "no plans found in folder (looked for .txt .doc .docx .wps .odt .rtf .html .pdf .ofd .xlsx .xls .et .ods; a .csv is read when named)", "error"),
+        (str(tmp_path / "nothing"), "no plans found in folder (looked for .txt .doc .docx .wps .odt .rtf .html .pdf .ofd .xlsx .xls .et .ods; a .csv is read when named)", "error"),
     ]
 
     paths, diagnostics = expand_paths([f"{plans}/*.txt", f"{plans}/**/*.html", str(plans / "b.txt"), tmp_path / "odd.plan", "-"])
@@ -505,7 +507,8 @@ def test_expand_paths_folders_globs_and_missing(tmp_path):
 
 
 def test_supported_suffixes():
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".text", ".md", ".docx", ".html", ".htm", ".xhtml", ".pdf"}
+    assert set(SUPPORTED_SUFFIXES) == {".txt", ".text", ".md", ".docx", ".html", ".htm", ".xhtml", ".pdf", ".doc", ".wps",
+                                       ".odt", ".rtf", ".ofd", ".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".tsv"}
 
 
 def test_standard_input(monkeypatch):
