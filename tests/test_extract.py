@@ -302,3 +302,29 @@ def test_unnumbered_paragraphs_each_with_an_annotation_are_separate_tasks():
     assert edges(plan) == {"二/p1": [("市科技局", "lead"), ("市工信局", "support")],
                            "二/p2": [("市发改委", "lead"), ("市财政局", "support")]}
     assert plan.tasks[0].section[-1] == "二、重点任务"
+
+
+def test_a_line_of_empty_labels_is_read_once_not_once_a_label(monkeypatch):
+    """配合单位:配合单位:… (a fuzzed page: 4,400 of them on one line took 243 s):
+    each label's annotation runs to the line's end, so reading one per label
+    was quadratic. Counted, not timed: the number of annotation parses must
+    not grow with the number of labels."""
+    from taskgraph.extract import annotation
+
+    calls = []
+    real = annotation.parse_annotation
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(annotation, "parse_annotation", counting)
+    counts = []
+    for n in (50, 400):
+        calls.clear()
+        annotation.find_annotations("加强建设。" + "配合单位:" * n + "。")
+        counts.append(len(calls))
+    assert counts[1] <= counts[0] + 2, counts
+    # and a real label after them is still read
+    spans = annotation.find_annotations("加强建设。牵头单位:市发改委;配合单位:市财政局")
+    assert [sp.content for sp in spans] == ["牵头单位:市发改委;配合单位:市财政局"]

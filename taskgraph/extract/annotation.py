@@ -764,9 +764,13 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
     """
     unit_like = unit_like or default_unit_like
     spans: list[Span] = []
+    # a free label whose annotation named nothing, to where it ended: a later
+    # label inside it would read a tail of the same text and find nothing
+    # either (配合单位:配合单位:…: once, not once a label)
+    dead = (-1, -1)
     # 1. labels, in brackets or standing free (a label line, labels on a heading line)
     for a, body, kind in _label_starts(s):
-        if _inside(spans, a):
+        if _inside(spans, a) or dead[0] < a < dead[1]:
             continue
         b = a - 1
         while b >= 0 and s[b] in " \t":
@@ -794,6 +798,8 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
                         content = s[a:end]
                         ann = parse_annotation(content, unit_like, resolve=False)
             if not ann.entries and not ann.persons and not ann.deadline:
+                if end == a + len(content) and not ann.rejected:
+                    dead = (a, end)
                 continue
         spans.append(Span(a, end, content, False, "line", ann))
     # 2. unlabelled brackets whose content reads as units with roles
