@@ -176,6 +176,7 @@ class DocumentInfo:
     period_end: int | None = None
     format: str = "text"
     encoding: str = ""
+    title_written: str = ""  # the title as the file writes it (full-width punctuation…), where known
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,9 @@ class Task:
     分工表). ``text`` is the item's text after its marker, without the
     annotation; for a heading-style item, heading then paragraph.
     ``written`` is the same text as the source writes it (full-width
-    punctuation, traditional characters), where the reader knows it.
+    punctuation, traditional characters), where the reader knows it;
+    ``section_written`` the headings of ``section`` as written (an empty
+    string where not known).
     """
 
     doc: str
@@ -204,6 +207,7 @@ class Task:
     annotation: str = ""  # the annotation as written (after normalisation)
     kind: str = "text"  # text | table | unannotated
     written: str = ""
+    section_written: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -251,6 +251,7 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self._ids: dict[str, int] = {}
         self.standing: list[tuple[int, list[Entry]]] = []  # (task index from which on, units)
+        self.headings: dict[str, str] = {}  # heading (as in a section) -> as written
 
     def warn(self, message: str, line: int | None = None, code: str = "") -> None:
         self.diagnostics.append(Diagnostic(self.doc.source, message, line, "warning", code))
@@ -268,8 +269,9 @@ class _Builder:
         annotation there (so that each edge points at the text as written)."""
         tid = self.task_id(path or number or str(line))
         deadline = ann.deadline if ann else ""
+        section_written = tuple(self.headings.get(h, "") for h in section) if self.headings else ()
         self.tasks.append(Task(self.doc.name, tid, path, number, title, text, line, section,
-                               deadline, annotation, kind, written))
+                               deadline, annotation, kind, written, section_written))
         if ann is None:
             return tid
         order = 0
@@ -528,6 +530,7 @@ def extract_plan(doc: Document, unit_like: UnitLike | None = None) -> Plan:
     outline = parse_outline(doc)
     info = parse_info(doc, outline)
     b = _Builder(doc, unit_like)
+    b.headings = outline.written
     b.items(outline)
     b.tables(outline)
     if not b.tasks:
