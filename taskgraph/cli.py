@@ -412,6 +412,8 @@ def report(
                                        "1 does everything one after the other)."),
     strict: bool = StrictOpt,
     quiet: bool = QuietOpt,
+    lang: str = typer.Option("zh", "--lang", help="Language of the words in the tables, workbooks and page: zh "
+                             "(Chinese, the default) or en. CSV and JSON column names are English either way."),
 ) -> None:
     """Write the full report: 任务分工表, responsibility matrices, figures, index.html.
 
@@ -421,8 +423,12 @@ def report(
 
     Example: taskgraph report seeds/ -o outputs/
     """
+    from . import messages
     from .render.report import write_report
 
+    if lang not in messages.LANGUAGES:
+        raise typer.BadParameter(f"--lang must be one of {', '.join(messages.LANGUAGES)}, not {lang!r}")
+    messages.set_language(lang)
     check_output_folder(output)
     corpus = run_pipeline(paths, units, quiet, jobs)
     report_diagnostics(corpus, quiet)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
 
+from .. import messages
 from ..export import atomic_write, write_extract
 from ..safe import output_stems
 from . import style, tables
@@ -40,40 +41,60 @@ __all__ = ["write_report", "Analyses", "run_analyses", "report_files", "Progress
 #: ``progress(description, done, total)``, called before each step.
 Progress = Callable[[str, int, int], None]
 
-#: Column names of the analysis tables, as the report and workbook show them.
-HEADERS = {
-    "place": "地区", "unit": "单位", "unit_id": "单位标识", "function": "职能", "collective": "集合性单位",
-    "lead": "牵头", "support": "配合", "total": "合计", "weighted": "加权负荷", "share": "任务占比", "rank": "排名",
-    "partners": "合作单位数", "units": "单位", "n_units": "单位数", "tasks": "任务数", "assigned": "已分工任务",
-    "top_unit": "负荷最重单位", "top_lead": "其牵头", "top_total": "其合计", "top_share": "其任务占比",
-    "top_load_share": "其负荷占比", "gini": "基尼系数", "check": "检查项", "doc": "文件", "task_id": "任务编号",
-    "path": "位置", "count": "数量", "detail": "说明", "unit_a": "单位甲", "unit_b": "单位乙",
-    "unit_id_a": "单位甲标识", "unit_id_b": "单位乙标识", "function_a": "职能甲", "function_b": "职能乙",
-    "shared": "共同任务", "newman": "Newman 权重", "weight": "权重", "cluster": "聚类", "strength": "联系强度",
-    "stability": "稳定性", "lead_units": "牵头单位", "n_tasks": "任务数", "words": "特征词", "agreement": "一致率",
-    "modularity": "模块度", "lead_id": "牵头单位标识", "support_id": "配合单位标识", "lead_function": "牵头职能",
-    "support_function": "配合职能", "coordinates": "协调单位数", "coordinated_by": "被协调次数",
-    "lead_edges": "牵头关系", "support_edges": "配合关系", "out_centrality": "出度中心性",
-    "in_centrality": "入度中心性", "pagerank": "PageRank", "n_places": "地区数", "scope": "范围",
-    "places": "涉及地区", "place_a": "地区甲", "place_b": "地区乙", "functions_a": "甲职能数",
-    "functions_b": "乙职能数", "shared_functions": "共同职能", "jaccard": "职能重合度 (Jaccard)",
-    "load_cosine": "负荷结构相似度", "text_cosine": "任务文本相似度", "similarity": "相似度",
-    "lead_match": "牵头职能是否一致", "doc_a": "文件甲", "doc_b": "文件乙", "path_a": "位置甲", "path_b": "位置乙",
-    "title_a": "任务甲", "title_b": "任务乙", "lead_a": "甲牵头", "lead_b": "乙牵头",
-    "lead_function_a": "甲牵头职能", "lead_function_b": "乙牵头职能", "line": "行", "level": "级别",
-    "code": "类型", "message": "内容", "title": "重点任务", "name": "单位（规范名）", "names": "文中写法",
-    "known": "已收录", "file": "文件",
-}
+def headers() -> dict[str, str]:
+    """Column names of the analysis tables, as the report and workbook show
+    them (the catalogue's ``columns``, in the current language)."""
+    return messages.table("columns")
+
+
+def check_labels() -> dict[str, str]:
+    """The lint checks of :mod:`taskgraph.analyse.lint`, in words."""
+    return messages.table("checks")
+
 
 #: Columns holding a share (0–1), shown as percentages.
 PERCENT = {"share", "top_share", "top_load_share"}
 
-#: The lint checks of :mod:`taskgraph.analyse.lint`, in Chinese.
-CHECK_LABELS = {
-    "no_lead": "无牵头单位", "several_leads": "多个牵头单位", "lead_and_support": "同一单位既牵头又配合",
-    "collective_lead": "集合性单位牵头", "many_units": "责任单位过多", "catch_all": "泛指单位",
-    "only_supports": "只配合、不牵头的单位",
-}
+
+def lint_detail(row: dict) -> str:
+    """What a lint finding says, in words of the catalogue (the ``detail``
+    column of lint.csv stays as it is, for machines)."""
+    check, count = row.get("check"), int(row.get("count") or 0)
+    detail = str(row.get("detail") or "")
+    if check == "no_lead":
+        return messages.text("lint_detail.no_lead_none" if count == 0 else "lint_detail.no_lead", count=count)
+    if f"lint_detail.{check}" not in messages.catalogue():
+        return detail
+    return messages.text(f"lint_detail.{check}", count=count, names=detail)
+
+
+def shown_values(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """``frame`` with the coded values of some columns (lead_match: same /
+    partly / different / n/a; scope: all / some / unique) in words of the
+    catalogue, and numbers as they are: for the page and the workbook."""
+    out = frame
+    for column in ("lead_match", "scope"):
+        if column in getattr(frame, "columns", ()):
+            words = messages.table(f"values.{column}")
+            out = out.assign(**{column: [words.get(v, v) if isinstance(v, str) else v for v in out[column]]})
+    return out
+
+
+def duplicate_plans(corpus: "Corpus") -> list[list["Plan"]]:
+    """Plans read more than once: groups of two or more plans with the same
+    tasks (the same texts, in the same order)."""
+    groups: dict[tuple, list] = {}
+    for plan in corpus.plans:
+        if plan.tasks:
+            groups.setdefault(tuple(t.text for t in plan.tasks), []).append(plan)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _lint_shown(lint: "pd.DataFrame") -> "pd.DataFrame":
+    labels = check_labels()
+    records = lint.to_dict("records")
+    return lint.assign(check=[labels.get(c, c) for c in lint["check"]],
+                       detail=[lint_detail(r) for r in records])
 
 
 # ------------------------------------------------------------- analyses
@@ -100,10 +121,10 @@ class Analyses:
         """The tables as workbook sheets, in reading order."""
         return {
             "单位负荷": self.load, "职能负荷": self.function_load, "负荷集中度": self.concentration,
-            "检查": self.lint.assign(check=[CHECK_LABELS.get(c, c) for c in self.lint["check"]]),
-            "聚类": self.clusters, "聚类成员": self.members, "单位对": self.pairs,
-            "协调关系": self.coordination, "协调者": self.coordinators, "职能×地区": self.function_matrix,
-            "地区相似度": self.similarity, "相似任务": self.matches,
+            "检查": _lint_shown(self.lint),
+            "聚类": self.clusters.rename(columns={"tasks": "binding_tasks"}), "聚类成员": self.members, "单位对": self.pairs,
+            "协调关系": self.coordination, "协调者": self.coordinators, "职能×地区": shown_values(self.function_matrix),
+            "地区相似度": self.similarity, "相似任务": shown_values(self.matches),
         }
 
 
@@ -163,6 +184,9 @@ def report_files(corpus: "Corpus") -> list[str]:
     files.append("tables/analysis.xlsx")
     names = []
     places = _place_stems(sorted({place_of(p.info) for p in corpus.plans if p.assignments}))
+    from .duties import duty_files, duty_lists
+
+    files += [f"tables/{f}" for _, f in duty_files(duty_lists(corpus), places)]
     names += [f"load-{p}" for p in places.values()]
     names.append("load-by-function")
     for plan, stem in zip(corpus.plans, _stems(corpus.plans)):
@@ -201,7 +225,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     stems = _stems(plans)
     places = sorted({place_of(p.info) for p in plans if p.assignments})
     n_figures = 2 * len(places) + 2 * sum(1 for p in plans if p.assignments) + 3
-    total = 3 + len(plans) + n_figures + 1
+    total = 4 + len(plans) + n_figures + 1
     count = 0
 
     def step(description: str) -> None:
@@ -222,10 +246,15 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
         written.append(tables.write_matrix_xlsx(matrix, table_dir / f"{stem}-责任矩阵.xlsx"))
         written.append(tables.write_matrix_csv(matrix, table_dir / f"{stem}-责任矩阵.csv"))
     step("analysis workbook")
-    written.append(tables.write_workbook(table_dir / "analysis.xlsx", a.sheets(), HEADERS))
+    written.append(tables.write_workbook(table_dir / "analysis.xlsx", a.sheets(), headers(), percent=PERCENT))
+    place_stems = _place_stems(places)
+    step("责任清单")
+    from .duties import duty_lists, write_duties
+
+    duty = duty_lists(corpus)
+    written += write_duties(corpus, table_dir, place_stems, duty)
 
     Job = figures.FigureJob
-    place_stems = _place_stems(places)
     jobs = [Job(f"load-{place_stems[place]}", "unit_load_figure", (a.load, place)) for place in places]
     every_place = sorted({place_of(p.info) for p in plans})  # a plan without units shows as an empty panel
     jobs.append(Job("load-by-function", "function_load_figure", (a.function_load,), {"places": every_place}))
@@ -286,6 +315,7 @@ def _img(embedded: dict[str, bytes], name: str, alt: str, note: str | None = Non
 def _table(frame: "pd.DataFrame", columns: list[str] | None = None, limit: int | None = None) -> str:
     if frame is None or not len(frame):
         return '<p class="none">（无）</p>'
+    frame = shown_values(frame)
     columns = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     rows = frame.to_dict("records")
     for row in rows:
@@ -296,7 +326,7 @@ def _table(frame: "pd.DataFrame", columns: list[str] | None = None, limit: int |
     if limit is not None and len(rows) > limit:
         note = f'<p class="note">显示前 {limit} 行，共 {len(rows)} 行；全部见 tables/analysis.xlsx。</p>'
         rows = rows[:limit]
-    return note + '<div class="scroll">' + tables.html_table(rows, columns, HEADERS) + "</div>"
+    return note + '<div class="scroll">' + tables.html_table(rows, columns, headers()) + "</div>"
 
 
 def _plan_summary(plan: "Plan", doc_row: dict) -> str:
@@ -337,9 +367,13 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     add(f'<p class="lede">{s["documents"]} 份方案 · {s["tasks"]} 项任务（{s["assigned"]} 项已分工，'
         f'{s["unassigned"]} 项未明确责任单位）· {s["edges"]} 条分工关系 · {s["units"]} 个单位'
         f'（{s["unknown_units"]} 个未收录）· {s["warnings"]} 条警告</p>')
-    nav = [("plans", "各方案"), ("load", "单位负荷"), ("lint", "分工检查"), ("clusters", "协同聚类"),
-           ("overlap", "地区比较"), ("warnings", "警告"), ("files", "全部文件")]
+    nav = [("plans", "各方案"), ("duties", "责任清单"), ("load", "单位负荷"), ("lint", "分工检查"),
+           ("clusters", "协同聚类"), ("overlap", "地区比较"), ("warnings", "警告"), ("files", "全部文件")]
     add("<nav>" + " ".join(f'<a href="#{k}">{_e(v)}</a>' for k, v in nav) + "</nav></header><main>")
+    for group in duplicate_plans(corpus):
+        names = "、".join(f"{tables.plan_title(p)}（{p.info.doc}）" for p in group)
+        add(f'<p class="alert">重复的方案：{_e(names)} 的任务完全相同，很可能是同一份文件读了两次；'
+            "各项统计把它们分别计入。</p>")
 
     # --- plans
     add('<section id="plans"><h2>各方案</h2>')
@@ -371,6 +405,27 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
         add("</article>")
     add("</section>")
 
+    # --- duties
+    add('<section id="duties"><h2>一单位一清单</h2>')
+    add('<p class="note">每个单位牵头和配合的任务（含完成时限与所属部分），每地一个工作簿（每个单位一页），'
+        "每个单位一份 Word 文件，可直接发给该单位。</p>")
+    from .duties import duty_lists
+
+    by_name = {p.as_posix(): p for p in written}
+    for place, units in duty_lists(corpus).items():
+        stem = places.get(place, place)
+        book = root / "tables" / f"{stem}-责任清单.xlsx"
+        link = f'<a href="{_href(book, root)}">{_e(book.name)}</a>' if book.as_posix() in by_name else ""
+        add(f"<h3>{_e(place)}（{len(units)} 个单位）</h3><p class=\"files\">工作簿：{link}</p>")
+        rows = []
+        names = output_stems([u.name for u in units])
+        for u, name in zip(units, names):
+            rows.append({"unit": u.name, "lead": len(u.lead), "support": len(u.support), "total": u.total,
+                         "collective": u.collective, "file": f"{name}.docx"})
+        add('<div class="scroll">' + tables.html_table(rows, ["unit", "lead", "support", "total", "collective",
+                                                               "file"], headers()) + "</div>")
+    add("</section>")
+
     # --- load
     add('<section id="load"><h2>单位负荷</h2>')
     add('<p class="note">牵头计 1，配合计 0.5（加权负荷）；同一任务中既牵头又配合的单位只计牵头。</p>')
@@ -385,11 +440,16 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
 
     # --- lint
     add('<section id="lint"><h2>分工检查</h2>')
+    labels = check_labels()
     counts = a.lint.groupby("check").size() if len(a.lint) else {}
-    add("<ul>" + "".join(f"<li>{_e(CHECK_LABELS.get(c, c))}：{int(counts.get(c, 0))}</li>" for c in CHECK_LABELS)
-        + "</ul>")
-    add(_table(a.lint.assign(check=[CHECK_LABELS.get(c, c) for c in a.lint["check"]]),
-               ["place", "check", "path", "unit", "count", "detail"]))
+    add("<ul>" + "".join(f"<li>{_e(labels.get(c, c))}：{int(counts.get(c, 0))}</li>" for c in labels) + "</ul>")
+    shown = _lint_shown(a.lint)
+    only = a.lint["check"] == "only_supports" if len(a.lint) else []
+    add(_table(shown[~only] if len(a.lint) else shown, ["place", "check", "path", "unit", "count", "detail"]))
+    n_only = int(sum(only)) if len(a.lint) else 0
+    if n_only:
+        add(f"<details><summary>{_e(labels['only_supports'])}：{n_only} 个（展开名单）</summary>"
+            + _table(shown[only], ["place", "unit", "count", "detail"]) + "</details>")
     add("</section>")
 
     # --- clusters
@@ -461,7 +521,7 @@ def _page(content: str, font) -> str:
 def _table_records(rows: list[dict], columns: list[str]) -> str:
     if not rows:
         return '<p class="none">（无）</p>'
-    return '<div class="scroll">' + tables.html_table(rows, columns, HEADERS) + "</div>"
+    return '<div class="scroll">' + tables.html_table(rows, columns, headers()) + "</div>"
 
 
 _CSS = """
@@ -489,7 +549,7 @@ tr.unassigned td{background:#fce4d6}tr.unassigned td:nth-child(3){color:#b00000}
 tbody tr:hover td{background:#f6f9fc}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:var(--muted);font-size:.9em}summary{cursor:pointer;color:var(--lead);margin:.6em 0}
-.note{color:var(--muted);font-size:.9em}.none{color:var(--muted)}
+.note{color:var(--muted);font-size:.9em}.alert{background:#fff3cd;border-left:4px solid #D55E00;padding:.5em 1em}.none{color:var(--muted)}
 ul.filelist{columns:3;font-size:.85em}
 """
 

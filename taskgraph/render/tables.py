@@ -779,16 +779,20 @@ Sheet = Union["pd.DataFrame", Sequence[Mapping[str, object]]]
 
 
 def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
-                   headers: Mapping[str, str] | None = None) -> Path:
+                   headers: Mapping[str, str] | None = None, percent: Iterable[str] = ()) -> Path:
     """Several tables as the sheets of one workbook, each with a styled,
     frozen and filtered header row, fitted column widths and A4 landscape
     print setup. A sheet is a DataFrame or a list of dicts; an empty one
-    gets a note. ``headers`` renames columns (e.g. ``{"lead": "牵头"}``)."""
+    gets a note. ``headers`` renames columns (e.g. ``{"lead": "牵头"}``);
+    a second column that would show the same name is numbered (``任务数（2）``). Columns in ``percent`` hold shares (0–1) and
+    show as percentages; true/false shows as 是/否."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     s = _xl_styles()
     headers = headers or {}
+    percent = set(percent)
+    yes, no = messages.text("workbook.yes"), messages.text("workbook.no")
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -796,9 +800,10 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
         columns, records = _records(data)
         ws = wb.create_sheet(_sheet_name(name, used))
         if not columns:
-            _put(ws, 1, 1, "(无数据)")
+            _put(ws, 1, 1, messages.text("workbook.empty"))
             continue
-        _put_row(ws, 1, [headers.get(c, c) for c in columns])
+        shown = _unique_headers(columns, headers)
+        _put_row(ws, 1, shown)
         for c in range(1, len(columns) + 1):
             cell = ws.cell(1, c)
             cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
@@ -807,21 +812,39 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
         for rec in records:
             r += 1
             values = [_plain(rec.get(c)) for c in columns]
-            values = [_fmt(v) if isinstance(v, (list, tuple, set, frozenset)) else v for v in values]
+            values = [_fmt(v) if isinstance(v, (list, tuple, set, frozenset)) else
+                      (yes if v else no) if isinstance(v, bool) else v for v in values]
             for c, v in enumerate(values, start=1):
                 cell = _put(ws, r, c, v)
                 cell.font, cell.alignment = s["font"], s["wrap"]
-                texts[c - 1].append(_fmt(v))
+                if columns[c - 1] in percent and isinstance(v, (int, float)):
+                    cell.number_format = "0.0%"
+                    texts[c - 1].append(f"{v:.1%}")
+                elif isinstance(v, float):
+                    cell.number_format = "0.000" if abs(v) < 1000 else "0"
+                    texts[c - 1].append(f"{v:.3f}")
+                else:
+                    texts[c - 1].append(_fmt(v))
         for c in range(1, len(columns) + 1):
-            ws.column_dimensions[get_column_letter(c)].width = _fit_width(str(headers.get(columns[c - 1],
-                                                                                          columns[c - 1])),
-                                                                          texts[c - 1], 50)
+            ws.column_dimensions[get_column_letter(c)].width = _fit_width(shown[c - 1], texts[c - 1], 50)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{r}"
         _print_setup(ws, 1)
     if not wb.sheetnames:
-        wb.create_sheet("空")
+        wb.create_sheet(messages.text("workbook.empty").strip("（）()"))
     return atomic_write(path, _xlsx_bytes(wb))
+
+
+def _unique_headers(columns: Sequence[str], headers: Mapping[str, str]) -> list[str]:
+    shown = [str(headers.get(c, c)) for c in columns]
+    seen: dict[str, int] = {}
+    for h in shown:
+        seen[h] = seen.get(h, 0) + 1
+    out, n = [], {}
+    for h in shown:
+        n[h] = n.get(h, 0) + 1
+        out.append(f"{h}（{n[h]}）" if seen[h] > 1 and n[h] > 1 else h)
+    return out
 
 
 def _records(data: Sheet) -> tuple[list[str], list[Mapping[str, object]]]:
