@@ -96,7 +96,7 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
 
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
-        return load(_paths(paths), units or (), jobs=jobs)
+        return load(_paths(paths), units or (), jobs=jobs, allow_empty=True)
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     # no refresh thread (auto_refresh=False): plans may be read in forked
@@ -115,7 +115,7 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
                 bar.refresh()
                 shown[0] = now
 
-        return load(_paths(paths), units or (), jobs=jobs, progress=progress)
+        return load(_paths(paths), units or (), jobs=jobs, progress=progress, allow_empty=True)
 
 
 def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:

@@ -27,18 +27,24 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["LANGUAGES", "text", "table", "language", "set_language", "current_language", "catalogue"]
+__all__ = ["LANGUAGES", "text", "table", "language", "set_language", "current_language", "catalogue",
+           "diagnostic"]
 
 LANGUAGES = ("zh", "en")
 _current = ["zh"]
 
 
 @functools.lru_cache(maxsize=1)
-def catalogue() -> dict[str, dict[str, str]]:
-    """``{"section.key": {"zh": …, "en": …}}`` from the bundled data file."""
+def _data() -> dict:
     path = Path(__file__).with_name("data") / "messages.toml"
     with path.open("rb") as f:
-        data = tomllib.load(f)
+        return tomllib.load(f)
+
+
+@functools.lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """``{"section.key": {"zh": …, "en": …}}`` from the bundled data file."""
+    data = _data()
     out: dict[str, dict[str, str]] = {}
 
     def walk(prefix: str, node: dict) -> None:
@@ -88,3 +94,27 @@ def table(section: str) -> dict[str, str]:
     in the current language: a column-name map."""
     prefix = section + "."
     return {k[len(prefix):]: text(k) for k in catalogue() if k.startswith(prefix)}
+
+
+@functools.lru_cache(maxsize=1)
+def _diagnostics():
+    import re
+
+    return [(re.compile(d["pattern"]), d) for d in _data().get("diagnostic", [])]
+
+
+def diagnostic(message: str) -> str:
+    """A warning's message (as the reader wrote it, in English, for
+    machines) in the words of the current language: the first
+    ``[[diagnostic]]`` pattern of the catalogue that matches the whole
+    message, its groups filling the wording; the message itself otherwise.
+
+    >>> diagnostic("task number jumps from 3 to 5")
+    '任务编号从 3 跳到 5'
+    """
+    for pattern, entry in _diagnostics():
+        m = pattern.fullmatch(message)
+        if m:
+            words = entry.get(_current[0]) or entry["zh"]
+            return words.format(**m.groupdict())
+    return message

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
 
 from .. import messages
+from ..messages import text as T
 from ..export import atomic_write, write_extract
 from ..safe import output_stems
 from . import style, tables
@@ -73,6 +74,10 @@ def shown_values(frame: "pd.DataFrame") -> "pd.DataFrame":
     partly / different / n/a; scope: all / some / unique) in words of the
     catalogue, and numbers as they are: for the page and the workbook."""
     out = frame
+    if "lead_units" in getattr(frame, "columns", ()):
+        outside = messages.text("values.lead_units.outside")
+        out = out.assign(lead_units=[v.replace(", outside)", f"，{outside})") if isinstance(v, str) else v
+                                     for v in out["lead_units"]])
     for column in ("lead_match", "scope"):
         if column in getattr(frame, "columns", ()):
             words = messages.table(f"values.{column}")
@@ -118,13 +123,18 @@ class Analyses:
     matches: "pd.DataFrame"
 
     def sheets(self) -> dict[str, "pd.DataFrame"]:
-        """The tables as workbook sheets, in reading order."""
+        """The tables as workbook sheets, in reading order, named in words
+        of the catalogue (``sheets``)."""
+        names = messages.table("sheets")
+        return {names[k]: v for k, v in self._sheets().items()}
+
+    def _sheets(self) -> dict[str, "pd.DataFrame"]:
         return {
-            "单位负荷": self.load, "职能负荷": self.function_load, "负荷集中度": self.concentration,
-            "检查": _lint_shown(self.lint),
-            "聚类": self.clusters.rename(columns={"tasks": "binding_tasks"}), "聚类成员": self.members, "单位对": self.pairs,
-            "协调关系": self.coordination, "协调者": self.coordinators, "职能×地区": shown_values(self.function_matrix),
-            "地区相似度": self.similarity, "相似任务": shown_values(self.matches),
+            "load": self.load, "function_load": self.function_load, "concentration": self.concentration,
+            "lint": _lint_shown(self.lint), "clusters": self.clusters.rename(columns={"tasks": "binding_tasks"}),
+            "members": self.members, "pairs": self.pairs, "coordination": self.coordination,
+            "coordinators": self.coordinators, "function_matrix": shown_values(self.function_matrix),
+            "similarity": self.similarity, "matches": shown_values(self.matches),
         }
 
 
@@ -314,7 +324,7 @@ def _img(embedded: dict[str, bytes], name: str, alt: str, note: str | None = Non
 
 def _table(frame: "pd.DataFrame", columns: list[str] | None = None, limit: int | None = None) -> str:
     if frame is None or not len(frame):
-        return '<p class="none">（无）</p>'
+        return f'<p class="none">{_e(T("report.none"))}</p>'
     frame = shown_values(frame)
     columns = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     rows = frame.to_dict("records")
@@ -324,17 +334,18 @@ def _table(frame: "pd.DataFrame", columns: list[str] | None = None, limit: int |
             row[c] = f"{v:.1%}" if isinstance(v, float) and v == v else ""
     note = ""
     if limit is not None and len(rows) > limit:
-        note = f'<p class="note">显示前 {limit} 行，共 {len(rows)} 行；全部见 tables/analysis.xlsx。</p>'
+        note = f'<p class="note">{_e(T("report.shown_rows", shown=limit, total=len(rows)))}</p>'
         rows = rows[:limit]
     return note + '<div class="scroll">' + tables.html_table(rows, columns, headers()) + "</div>"
 
 
 def _plan_summary(plan: "Plan", doc_row: dict) -> str:
     info = plan.info
-    facts = [("地区", info.place), ("文件", info.doc), ("发布日期", info.date), ("实施期", info.period),
-             ("任务", doc_row.get("n_tasks")), ("已分工", doc_row.get("n_assigned")),
-             ("未明确责任单位", doc_row.get("n_unassigned")), ("单位", doc_row.get("n_units")),
-             ("分工关系", doc_row.get("n_edges")), ("警告", doc_row.get("n_warnings"))]
+    facts = [(T("report.fact_place"), info.place), (T("report.fact_doc"), info.doc),
+             (T("report.fact_date"), info.date), (T("report.fact_period"), info.period),
+             (T("report.fact_tasks"), doc_row.get("n_tasks")), (T("report.fact_assigned"), doc_row.get("n_assigned")),
+             (T("report.fact_unassigned"), doc_row.get("n_unassigned")), (T("report.fact_units"), doc_row.get("n_units")),
+             (T("report.fact_edges"), doc_row.get("n_edges")), (T("report.fact_warnings"), doc_row.get("n_warnings"))]
     return ('<p class="facts">' + "".join(f"<span><b>{_e(k)}</b>{_e(v)}</span>" for k, v in facts
                                          if v not in ("", None)) + "</p>")
 
@@ -363,52 +374,46 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     body: list[str] = []
     add = body.append
 
-    add('<header><h1>任务分工分析报告</h1>')
-    add(f'<p class="lede">{s["documents"]} 份方案 · {s["tasks"]} 项任务（{s["assigned"]} 项已分工，'
-        f'{s["unassigned"]} 项未明确责任单位）· {s["edges"]} 条分工关系 · {s["units"]} 个单位'
-        f'（{s["unknown_units"]} 个未收录）· {s["warnings"]} 条警告</p>')
-    nav = [("plans", "各方案"), ("duties", "责任清单"), ("load", "单位负荷"), ("lint", "分工检查"),
-           ("clusters", "协同聚类"), ("overlap", "地区比较"), ("warnings", "警告"), ("files", "全部文件")]
-    add("<nav>" + " ".join(f'<a href="#{k}">{_e(v)}</a>' for k, v in nav) + "</nav></header><main>")
+    add(f'<header><h1>{_e(T("report.title"))}</h1>')
+    add(f'<p class="lede">{_e(T("report.lede", **s))}</p>')
+    nav = ["plans", "duties", "load", "lint", "clusters", "overlap", "warnings", "files"]
+    add("<nav>" + " ".join(f'<a href="#{k}">{_e(T("report.nav_" + k))}</a>' for k in nav) + "</nav></header><main>")
     for group in duplicate_plans(corpus):
         names = "、".join(f"{tables.plan_title(p)}（{p.info.doc}）" for p in group)
-        add(f'<p class="alert">重复的方案：{_e(names)} 的任务完全相同，很可能是同一份文件读了两次；'
-            "各项统计把它们分别计入。</p>")
+        add(f'<p class="alert">{_e(T("report.duplicates", names=names))}</p>')
 
     # --- plans
-    add('<section id="plans"><h2>各方案</h2>')
+    add(f'<section id="plans"><h2>{_e(T("report.nav_plans"))}</h2>')
     overview = [{"title": p.info.title or p.info.doc, "doc": p.info.doc, "place": p.info.place, "date": p.info.date,
                  "tasks": docs[p.info.doc]["n_tasks"], "assigned": docs[p.info.doc]["n_assigned"],
                  "unassigned": docs[p.info.doc]["n_unassigned"], "units": docs[p.info.doc]["n_units"],
                  "warnings": docs[p.info.doc]["n_warnings"]} for p in corpus.plans]
-    add(tables.html_table(overview, ["title", "doc", "place", "date", "tasks", "assigned", "unassigned", "units",
-                                     "warnings"],
-                          {"title": "方案", "doc": "文件", "place": "地区", "date": "日期", "tasks": "任务", "assigned": "已分工",
-                           "unassigned": "未明确", "units": "单位", "warnings": "警告"}))
+    overview_columns = ["title", "doc", "place", "date", "tasks", "assigned", "unassigned", "units", "warnings"]
+    add(tables.html_table(overview, overview_columns,
+                          {k: T(f"report.plans_{k}") for k in overview_columns}))
     for i, (plan, stem) in enumerate(zip(corpus.plans, stems)):
         title = plan.info.title or plan.info.doc
         add(f'<article id="plan-{i + 1}"><h3>{_e(title)}</h3>')
         add(_plan_summary(plan, docs.get(plan.info.doc, {})))
         mine = {f"{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES}
         files = [p for p in written if p.parent == root / "tables" and p.name in mine]
-        add('<p class="files">下载：' + " · ".join(f'<a href="{_href(p, root)}">{_e(p.name)}</a>' for p in files)
+        add(f'<p class="files">{_e(T("report.download"))}' + " · ".join(f'<a href="{_href(p, root)}">{_e(p.name)}</a>' for p in files)
             + "</p>")
         n_tasks = len(plan.tasks)
-        add(f"<details open><summary>任务分工表（{n_tasks} 项任务）</summary>"
+        add(f"<details open><summary>{_e(T('report.division_summary', n=n_tasks))}</summary>"
             f'<div class="scroll">{tables.division_html(plan, table_id=f"division-{i + 1}")}</div></details>')
         if plan.assignments:
-            add(img(f"matrix-{stem}", f"{title}：责任矩阵"))
-            add(f"<details><summary>任务—单位关系图</summary>"
-                f"{img(f'bipartite-{stem}', f'{title}：任务—单位关系')}</details>")
+            add(img(f"matrix-{stem}", T("report.matrix_caption", title=title)))
+            add(f"<details><summary>{_e(T('report.bipartite_summary'))}</summary>"
+                f"{img(f'bipartite-{stem}', T('report.bipartite_caption', title=title))}</details>")
         else:
-            add('<p class="note">该方案未标注责任单位：任务全部列为“未明确责任单位”，没有责任矩阵图。</p>')
+            add(f'<p class="note">{_e(T("report.no_units"))}</p>')
         add("</article>")
     add("</section>")
 
     # --- duties
-    add('<section id="duties"><h2>一单位一清单</h2>')
-    add('<p class="note">每个单位牵头和配合的任务（含完成时限与所属部分），每地一个工作簿（每个单位一页），'
-        "每个单位一份 Word 文件，可直接发给该单位。</p>")
+    add(f'<section id="duties"><h2>{_e(T("report.duties_title"))}</h2>')
+    add(f'<p class="note">{_e(T("report.duties_note"))}</p>')
     from .duties import duty_lists
 
     by_name = {p.as_posix(): p for p in written}
@@ -416,7 +421,8 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
         stem = places.get(place, place)
         book = root / "tables" / f"{stem}-责任清单.xlsx"
         link = f'<a href="{_href(book, root)}">{_e(book.name)}</a>' if book.as_posix() in by_name else ""
-        add(f"<h3>{_e(place)}（{len(units)} 个单位）</h3><p class=\"files\">工作簿：{link}</p>")
+        add(f"<h3>{_e(T('report.duties_place', place=place, n=len(units)))}</h3>"
+            f"<p class=\"files\">{_e(T('report.duties_book'))}{link}</p>")
         rows = []
         names = output_stems([u.name for u in units])
         for u, name in zip(units, names):
@@ -427,19 +433,19 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     add("</section>")
 
     # --- load
-    add('<section id="load"><h2>单位负荷</h2>')
-    add('<p class="note">牵头计 1，配合计 0.5（加权负荷）；同一任务中既牵头又配合的单位只计牵头。</p>')
+    add(f'<section id="load"><h2>{_e(T("report.nav_load"))}</h2>')
+    add(f'<p class="note">{_e(T("report.load_note"))}</p>')
     add(_table(a.concentration))
-    add(img("load-by-function", "各职能部门承担任务（按地区）"))
+    add(img("load-by-function", T("report.load_functions")))
     for place in places:
         add(f"<h3>{_e(place)}</h3>")
-        add(img(f"load-{places[place]}", f"{place}：各单位承担任务"))
+        add(img(f"load-{places[place]}", T("report.load_place", place=place)))
         add(_table(a.load[a.load["place"] == place],
                    ["unit", "function", "lead", "support", "total", "weighted", "share", "rank", "partners"]))
     add("</section>")
 
     # --- lint
-    add('<section id="lint"><h2>分工检查</h2>')
+    add(f'<section id="lint"><h2>{_e(T("report.nav_lint"))}</h2>')
     labels = check_labels()
     counts = a.lint.groupby("check").size() if len(a.lint) else {}
     add("<ul>" + "".join(f"<li>{_e(labels.get(c, c))}：{int(counts.get(c, 0))}</li>" for c in labels) + "</ul>")
@@ -448,48 +454,51 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     add(_table(shown[~only] if len(a.lint) else shown, ["place", "check", "path", "unit", "count", "detail"]))
     n_only = int(sum(only)) if len(a.lint) else 0
     if n_only:
-        add(f"<details><summary>{_e(labels['only_supports'])}：{n_only} 个（展开名单）</summary>"
+        add(f"<details><summary>{_e(T('report.only_supports', label=labels['only_supports'], n=n_only))}</summary>"
             + _table(shown[only], ["place", "unit", "count", "detail"]) + "</details>")
     add("</section>")
 
     # --- clusters
-    add('<section id="clusters"><h2>协同聚类</h2>')
-    add('<p class="note">共同承担任务的单位连成网络，按社区划分为工作组（Louvain，Newman 加权）。</p>')
+    add(f'<section id="clusters"><h2>{_e(T("report.nav_clusters"))}</h2>')
+    add(f'<p class="note">{_e(T("report.clusters_note"))}</p>')
     add(_table(a.clusters, ["place", "cluster", "n_units", "units", "lead_units", "n_tasks", "words", "stability"]))
     for place in places:
-        add(img(f"network-{places[place]}", f"{place}：共同承担任务的单位网络"))
-    add("<h3>联系最紧密的单位对</h3>")
+        add(img(f"network-{places[place]}", T("report.network_caption", place=place)))
+    add(f"<h3>{_e(T('report.pairs_title'))}</h3>")
     add(_table(a.pairs, ["place", "unit_a", "unit_b", "shared", "newman"], limit=60))
     add("</section>")
 
     # --- overlap
-    add('<section id="overlap"><h2>地区比较</h2>')
-    add(img("overlap-functions", "各地区按职能的任务分布"))
+    add(f'<section id="overlap"><h2>{_e(T("report.nav_overlap"))}</h2>')
+    add(img("overlap-functions", T("report.overlap_functions")))
     add(_table(a.function_matrix))
-    add(img("overlap-similarity", "地区间相似度"))
+    add(img("overlap-similarity", T("report.overlap_similarity")))
     add(_table(a.similarity))
-    add("<h3>各地相似的任务</h3>")
+    add(f"<h3>{_e(T('report.matches_title'))}</h3>")
     add(_table(a.matches, ["similarity", "lead_match", "place_a", "title_a", "lead_a", "place_b", "title_b",
                            "lead_b"], limit=100))
     add("</section>")
 
     # --- warnings
-    add('<section id="warnings"><h2>警告</h2>')
+    add(f'<section id="warnings"><h2>{_e(T("report.nav_warnings"))}</h2>')
     unassigned = [t for t in records["tasks"] if t["status"] == "unassigned"]
-    add(f"<h3>未明确责任单位的任务（{len(unassigned)}）</h3>")
+    add(f"<h3>{_e(T('report.unassigned_title', n=len(unassigned)))}</h3>")
     add(_table_records(unassigned, ["place", "doc", "task_id", "title"]))
     unknown = [u for u in records["units"] if not u["known"]]
-    add(f"<h3>未收录的单位（{len(unknown)}）</h3>")
+    add(f"<h3>{_e(T('report.unknown_title', n=len(unknown)))}</h3>")
     add(_table_records(unknown, ["place", "names", "name", "collective", "n_tasks"]))
     from ..corpus import WARNING_COLUMNS
 
-    problems = [w for w in records["warnings"] if w["level"] != "info"]
-    add(f"<h3>无法读取或可疑的文本（{len(problems)}）</h3>")
+    levels, codes = messages.table("values.level"), messages.table("values.code")
+    problems = [{**w, "level": levels.get(w["level"], w["level"]), "code": codes.get(w["code"], w["code"]),
+                 "message": messages.diagnostic(w["message"])}
+                for w in records["warnings"] if w["level"] != "info"]
+    add(f"<h3>{_e(T('report.problems_title', n=len(problems)))}</h3>")
     add(_table_records(problems, WARNING_COLUMNS))
     add("</section>")
 
     # --- files
-    add('<section id="files"><h2>全部文件</h2><ul class="filelist">')
+    add(f'<section id="files"><h2>{_e(T("report.nav_files"))}</h2><ul class="filelist">')
     for p in sorted(written, key=lambda p: (p.parent != root, p.as_posix())):
         add(f'<li><a href="{_href(p, root)}">{_e(p.relative_to(root).as_posix())}</a></li>')
     add("</ul></section></main>")
@@ -513,14 +522,15 @@ def _page(content: str, font) -> str:
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>任务分工分析报告 · taskgraph</title>\n"
-        f"<style>{css}</style></head>\n<body>\n{content}\n<script>{_SORT_JS}</script>\n</body></html>\n"
+        f"<title>{_e(T('report.title'))} · taskgraph</title>\n"
+        f"<style>{css}</style></head>\n<body>\n{content}\n"
+        f"<script>{_SORT_JS.replace('SORT_HINT', _e(T('report.sort_hint')))}</script>\n</body></html>\n"
     )
 
 
 def _table_records(rows: list[dict], columns: list[str]) -> str:
     if not rows:
-        return '<p class="none">（无）</p>'
+        return f'<p class="none">{_e(T("report.none"))}</p>'
     return '<div class="scroll">' + tables.html_table(rows, columns, headers()) + "</div>"
 
 
@@ -561,7 +571,7 @@ function cmp(x,y){if(typeof x==="number"&&typeof y==="number")return x-y;
  if(typeof x==="number")return -1;if(typeof y==="number")return 1;return x.localeCompare(y,"zh-Hans-CN");}
 document.querySelectorAll("table.sortable").forEach(function(t){
  var body=t.tBodies[0],heads=t.tHead?Array.from(t.tHead.rows[0].cells):[],orig=Array.from(body.rows),col=-1,dir=0;
- heads.forEach(function(th,i){th.tabIndex=0;th.title="点击排序";
+ heads.forEach(function(th,i){th.tabIndex=0;th.title="SORT_HINT";
   function go(){if(col!==i){col=i;dir=1;}else{dir=dir===1?-1:dir===-1?0:1;}
    heads.forEach(function(h){h.removeAttribute("aria-sort");});
    var rows=orig.filter(function(r){return !dir||!r.classList.contains("group");});

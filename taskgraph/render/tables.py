@@ -411,7 +411,7 @@ def _fmt(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
-        return "是" if v else "否"
+        return messages.text("workbook.yes" if v else "workbook.no")
     if isinstance(v, float):
         return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"
     if isinstance(v, (list, tuple, set, frozenset)):
