@@ -267,7 +267,7 @@ def responsibility_matrix(plan: Plan, units: Mapping[tuple[str, str], Unit] | No
     for a in sorted(plan.assignments, key=lambda a: (a.line, a.order)):
         u = units.get((a.doc, a.unit))
         uid = u.unit_id if u is not None else a.unit
-        label.setdefault(uid, a.unit)
+        label.setdefault(uid, a.written or a.unit)  # the first spelling, as the plan writes it
         first.setdefault(uid, len(first))
         key = (a.task_id, uid)
         if marks.get(key) != LEAD_MARK:
@@ -289,8 +289,7 @@ def responsibility_matrix(plan: Plan, units: Mapping[tuple[str, str], Unit] | No
         else:
             rows.append(MatrixRow(row.number, row.task_id, row.title, tuple(sorted(by_task.get(row.task_id, ()))),
                                   len(ids)))
-    return Matrix(plan.info.doc, plan.info.title or plan.info.doc, tuple(label[uid] for uid in ids), tuple(ids),
-                  tuple(rows))
+    return Matrix(plan.info.doc, plan_title(plan), tuple(label[uid] for uid in ids), tuple(ids), tuple(rows))
 
 
 def display_width(text: str) -> int:
