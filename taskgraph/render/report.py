@@ -384,15 +384,15 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
 
     # --- plans
     add(f'<section id="plans"><h2>{_e(T("report.nav_plans"))}</h2>')
-    overview = [{"title": p.info.title or p.info.doc, "doc": p.info.doc, "place": p.info.place, "date": p.info.date,
+    overview = [{"title": tables.plan_title(p), "doc": p.info.doc, "place": p.info.place, "date": p.info.date,
                  "tasks": docs[p.info.doc]["n_tasks"], "assigned": docs[p.info.doc]["n_assigned"],
                  "unassigned": docs[p.info.doc]["n_unassigned"], "units": docs[p.info.doc]["n_units"],
                  "warnings": docs[p.info.doc]["n_warnings"]} for p in corpus.plans]
     overview_columns = ["title", "doc", "place", "date", "tasks", "assigned", "unassigned", "units", "warnings"]
-    add(tables.html_table(overview, overview_columns,
-                          {k: T(f"report.plans_{k}") for k in overview_columns}))
+    add('<div class="scroll">' + tables.html_table(overview, overview_columns,
+                                                   {k: T(f"report.plans_{k}") for k in overview_columns}) + "</div>")
     for i, (plan, stem) in enumerate(zip(corpus.plans, stems)):
-        title = plan.info.title or plan.info.doc
+        title = tables.plan_title(plan)
         add(f'<article id="plan-{i + 1}"><h3>{_e(title)}</h3>')
         add(_plan_summary(plan, docs.get(plan.info.doc, {})))
         mine = {f"{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES}
@@ -553,7 +553,8 @@ thead th{background:var(--head);position:sticky;top:0;cursor:pointer;white-space
 thead th[aria-sort=ascending]:after{content:" ▲"}thead th[aria-sort=descending]:after{content:" ▼"}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.division td:first-child{text-align:right;white-space:nowrap}
-table.division td:nth-child(2){min-width:16em}table.division td:nth-child(3){min-width:9em}
+table.division td:nth-child(2){min-width:14em}table.division td:nth-child(3){min-width:24em}
+table.division td:nth-child(4),table.division td:nth-child(5){min-width:8em}
 tr.group td{background:#ececec;text-align:left!important}tr.group.level-0 td{background:#dcdcdc}tr.hidden{display:none}
 tr.unassigned td{background:#fce4d6}tr.unassigned td:nth-child(3){color:#b00000}
 tbody tr:hover td{background:#f6f9fc}
@@ -561,6 +562,10 @@ figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:var(--muted);font-size:.9em}summary{cursor:pointer;color:var(--lead);margin:.6em 0}
 .note{color:var(--muted);font-size:.9em}.alert{background:#fff3cd;border-left:4px solid #D55E00;padding:.5em 1em}.none{color:var(--muted)}
 ul.filelist{columns:3;font-size:.85em}
+@media (max-width:700px){header{padding:1em .8em .5em}main{padding:0 .8em 2em}h1{font-size:1.4em}
+ul.filelist{columns:1}td{overflow-wrap:anywhere}th,td{min-width:3.5em}#plans>.scroll td:first-child{min-width:9em}
+table.division td:nth-child(2){min-width:8em}table.division td:nth-child(3){min-width:15em}
+table.division td:nth-child(4),table.division td:nth-child(5){min-width:6em}}
 """
 
 _SORT_JS = """
