@@ -147,9 +147,12 @@ def print_tables(tables: Mapping[str, "pd.DataFrame"], fmt: str, console=None, m
         console = Console(highlight=False, soft_wrap=False)
         if not console.is_terminal:
             console = Console(highlight=False, soft_wrap=False, width=WIDTH)
+    from ..render.report import for_people
+
     for name, df in tables.items():
-        df = df[[c for c in df.columns if _shown(str(c))]]
-        rows = list(_text_rows(df.head(max_rows)))
+        total = len(df)
+        df = for_people(df[[c for c in df.columns if _shown(str(c))]].head(max_rows)) if len(df) else df
+        rows = list(_text_rows(df))
         heads = [printable(_header(str(c), df[c].dtype.kind == "O")) for c in df.columns]
         numeric = [df[c].dtype.kind in "iufb" for c in df.columns]
         # a header is never broken inside a word, nor a number: a column is at least as wide as its
@@ -173,8 +176,8 @@ def print_tables(tables: Mapping[str, "pd.DataFrame"], fmt: str, console=None, m
                              overflow="fold", no_wrap=numeric[j], width=sizes[j])
         for row in rows:
             table.add_row(*(Text(printable(v)) for v in row[:keep]))  # a plan's text: never markup, never a control code
-        if len(df) > max_rows:
-            table.caption = messages.text("titles.more_rows", n=len(df) - max_rows)
+        if total > max_rows:
+            table.caption = messages.text("titles.more_rows", n=total - max_rows)
         elif df.empty:
             table.caption = messages.text("titles.no_rows")
         if left_out:

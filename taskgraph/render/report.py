@@ -85,6 +85,14 @@ def shown_values(frame: "pd.DataFrame") -> "pd.DataFrame":
     return out
 
 
+def for_people(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """A table as people read it (the terminal, the page): lint checks and
+    findings and coded values in words of the catalogue."""
+    if "check" in frame.columns and "detail" in frame.columns:
+        frame = _lint_shown(frame)
+    return shown_values(frame)
+
+
 def duplicate_plans(corpus: "Corpus") -> list[list["Plan"]]:
     """Plans read more than once: groups of two or more plans with the same
     tasks (the same texts, in the same order)."""

@@ -119,17 +119,13 @@ def written_prefix(prefix: str, text: str, written: str) -> str:
 def task_texts(task) -> tuple[str, str]:
     """(重点任务, 具体内容) of a task as the plan writes them: the heading
     phrase or first sentence, and the full text (for a heading-style item,
-    the paragraph under its heading)."""
+    whose text is its heading, a line break, then its paragraph: the
+    paragraph, so that 具体内容 does not repeat 重点任务)."""
     title = task.title or task.text
-    written = task.written
-    shown_title = written_prefix(title, task.text, written)
-    full = written or task.text
-    head = (task.title or "") + "\n"
-    if task.title and task.text.startswith(head):
-        cut = full.find("\n")
-        if cut >= 0 and (not written or written_prefix(task.title, task.text, written) == full[:cut].strip()
-                         or not written):
-            full = full[cut + 1:]
+    shown_title = written_prefix(title, task.text, task.written)
+    full = task.written or task.text
+    if task.title and task.text.startswith(task.title + "\n") and "\n" in full:
+        full = full[full.index("\n") + 1:]
     return shown_title, full.strip()
 
 
