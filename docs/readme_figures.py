@@ -37,7 +37,7 @@ def figure_data(corpus) -> dict:
         "network-锦州市": sorted({tuple(sorted((a.unit, b.unit))) for p in corpus.plans if p.info.place == "锦州市"
                                   for a in p.assignments for b in p.assignments
                                   if a.task_id == b.task_id and a.unit != b.unit}),
-        "division": division_cut(division_markdown(plan)),
+        "division": division_cut(division_markdown(plan, full_text=False)),  # the short form: five columns
     }
 
 

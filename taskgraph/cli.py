@@ -100,7 +100,7 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
 
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
-        return load(_paths(paths), units or (), jobs=jobs, corrections=corrections)
+        return load(_paths(paths), units or (), jobs=jobs, corrections=corrections, allow_empty=True)
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     # no refresh thread (auto_refresh=False): plans may be read in forked
@@ -119,7 +119,7 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
                 bar.refresh()
                 shown[0] = now
 
-        return load(_paths(paths), units or (), jobs=jobs, progress=progress, corrections=corrections)
+        return load(_paths(paths), units or (), jobs=jobs, progress=progress, corrections=corrections, allow_empty=True)
 
 
 def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
@@ -432,6 +432,8 @@ def report(
                                        "1 does everything one after the other)."),
     strict: bool = StrictOpt,
     quiet: bool = QuietOpt,
+    lang: str = typer.Option("zh", "--lang", help="Language of the words in the tables, workbooks and page: zh "
+                             "(Chinese, the default) or en. CSV and JSON column names are English either way."),
 ) -> None:
     """Write the full report: 任务分工表, responsibility matrices, figures, index.html.
 
@@ -441,8 +443,12 @@ def report(
 
     Example: taskgraph report seeds/ -o outputs/
     """
+    from . import messages
     from .render.report import write_report
 
+    if lang not in messages.LANGUAGES:
+        raise typer.BadParameter(f"--lang must be one of {', '.join(messages.LANGUAGES)}, not {lang!r}")
+    messages.set_language(lang)
     check_output_folder(output)
     corpus = run_pipeline(paths, units, quiet, jobs, corrections)
     report_diagnostics(corpus, quiet)

@@ -68,6 +68,15 @@ class Corpus:
     _names: set[str] = field(default_factory=set, init=False, repr=False, compare=False)  # the plans' docs
     _seen: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # plan fingerprint -> doc
 
+    def __repr__(self) -> str:
+        """Counts and places, not the plans themselves (a notebook shows this)."""
+        s = self.summary()
+        places = sorted({p.info.place or p.info.doc for p in self.plans})
+        shown = ", ".join(places[:6]) + (f", … ({len(places)} places)" if len(places) > 6 else "")
+        unread = f", {s['unreadable']} unreadable" if s["unreadable"] else ""
+        return (f"<Corpus: {s['documents']} plans{unread}, {s['tasks']} tasks ({s['unassigned']} unassigned), "
+                f"{s['edges']} assignments, {s['units']} units; places: {shown or '-'}>")
+
     def add(self, result: "Diagnostic | tuple[Plan, dict[tuple[str, str], Unit]]") -> None:
         """Add what :func:`extract_document` returned for one document (its
         plan and units, or the error that stopped it). Results added in
@@ -302,7 +311,7 @@ def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Calla
 
 def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence[str | Path] = (), *,
          jobs: int | None = 1, progress: Callable[[str], None] | None = None,
-         corrections: "str | Path | Corrections | None" = None) -> Corpus:
+         corrections: "str | Path | Corrections | None" = None, allow_empty: bool = False) -> Corpus:
     """Read plans and extract their tasks, assignments and units.
 
     :param paths: files, folders, globs or ``-``; default the bundled seeds.
@@ -316,10 +325,25 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
     :param progress: called with each plan's name once it is extracted.
     :param corrections: a corrections CSV (or :class:`~taskgraph.corrections.Corrections`)
         applied on top of extraction; those that match nothing are warnings.
+    :param allow_empty: return an empty corpus when no plan could be read
+        (the command line does, and says why per file); by default that
+        raises :class:`~taskgraph.errors.ReadError` naming the inputs and
+        what was wrong with them.
 
     >>> corpus = load()                                   # doctest: +SKIP
     >>> corpus.assignments.groupby("role").size()         # doctest: +SKIP
     """
+    corpus = _load(paths, units, jobs, progress, corrections)
+    if not corpus.plans and not allow_empty:
+        from .errors import ReadError
+
+        why = "; ".join(str(d) for d in corpus.diagnostics if d.level == "error")[:400]
+        given = ", ".join(str(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths or ["seeds/"]))
+        raise ReadError(given, f"no plan could be read{': ' + why if why else ''}")
+    return corpus
+
+
+def _load(paths, units, jobs, progress, corrections) -> Corpus:
     from .normalise import Gazetteer
     from .read import plan_sources, read_or_diagnose, read_stdin
 

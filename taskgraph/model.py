@@ -181,6 +181,7 @@ class DocumentInfo:
     encoding: str = ""
     sha256: str = ""  # of the source's bytes: which version of the plan was read
     size: int | None = None  # of the source, in bytes
+    title_written: str = ""  # the title as the file writes it (full-width punctuation…), where known
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,9 @@ class Task:
     分工表). ``text`` is the item's text after its marker, without the
     annotation; for a heading-style item, heading then paragraph.
     ``written`` is the same text as the source writes it (full-width
-    punctuation, traditional characters), where the reader knows it.
+    punctuation, traditional characters), where the reader knows it;
+    ``section_written`` the headings of ``section`` as written (an empty
+    string where not known).
     """
 
     doc: str
@@ -210,6 +213,7 @@ class Task:
     kind: str = "text"  # text | table | unannotated
     written: str = ""
     check: tuple[str, ...] = ()  # why a person should look at this task's reading (see CHECKS)
+    section_written: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

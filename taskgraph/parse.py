@@ -156,6 +156,15 @@ class Outline:
     items: list[Item]
     preamble: list[Line]
     tables: dict[int, tuple[tuple[str, ...], tuple[str, ...], list[Line]]]
+    written: dict[str, str] = field(default_factory=dict)  # heading line (marker_line) -> as written
+
+
+def _written(line: Line) -> str:
+    """``line``'s text as the source writes it, or "" when not known."""
+    span = line.raw_span(0, len(line.text))
+    if span is None or line.src is None:
+        return ""
+    return line.src.raw[span[0]:span[1]].strip()
 
 
 def parse_outline(doc: Document) -> Outline:
@@ -171,6 +180,7 @@ def parse_outline(doc: Document) -> Outline:
     preamble: list[Line] = []
     tables: dict[int, tuple[tuple[str, ...], tuple[str, ...], list[Line]]] = {}
     stack: list[int] = []  # indexes into items, outermost first
+    written: dict[str, str] = {}
 
     # rows of a "table" with no 分工表 header are ordinary lines (a label line
     # with wide spacing, a layout table): they go back into the outline
@@ -208,7 +218,12 @@ def parse_outline(doc: Document) -> Outline:
             else Line(line.no, rest)
         items.append(Item(kind, label, path, rest, line.no, [], section, 0, parent, head))
         stack.append(len(items) - 1)
-    return Outline(items, preamble, tables)
+        shown = items[-1].marker_line
+        if shown not in written and line.text.endswith(rest):
+            raw = _written(line)
+            if raw:
+                written[shown] = raw
+    return Outline(items, preamble, tables, written)
 
 
 # ---------------------------------------------------------------- metadata
@@ -257,8 +272,9 @@ def _place_of(text: str) -> tuple[str, str, str]:
 _STRONG_PLAN = re.compile(r"行动计划|行动方案|实施方案|工作方案|实施意见|三年计划")
 
 
-def _title_of(doc: Document, head: list[Line]) -> str:
-    best, best_score = "", 0
+def _title_of(doc: Document, head: list[Line]) -> tuple[str, str]:
+    """The plan's title, normalised and as written ("" where not known)."""
+    best, best_score, best_line = "", 0, None
     for line in head:
         t = line.text
         if len(t) > 90 or "印发" in t or "通知" in t or t.startswith(("《", "附件")):
@@ -268,14 +284,19 @@ def _title_of(doc: Document, head: list[Line]) -> str:
         if _TITLE.search(t) and not t.endswith(("。", ";", ",", ":")):
             score = 1 + bool(_STRONG_PLAN.search(t)) + bool(any(_place_of(t)))
             if score > best_score:
-                best, best_score = t, score
-    if best:
-        return best
+                best, best_score, best_line = t, score, line
+    if best_line is not None:
+        return best, _written(best_line)
     for line in head:
         m = _NOTICE.search(line.text)
         if m:
-            return m.group("t").strip()
-    return ""
+            t = m.group("t")
+            lead = len(t) - len(t.lstrip())
+            t = t.strip()
+            span = line.raw_span(m.start("t") + lead, m.start("t") + lead + len(t))
+            raw = line.src.raw[span[0]:span[1]] if span is not None and line.src is not None else ""
+            return t, raw
+    return "", ""
 
 
 def parse_info(doc: Document, outline: Outline | None = None) -> DocumentInfo:
@@ -290,7 +311,7 @@ def parse_info(doc: Document, outline: Outline | None = None) -> DocumentInfo:
     """
     lines = [ln for ln in doc.lines if ln.cells is None]
     head = lines[:40]
-    title = _title_of(doc, head)
+    title, title_written = _title_of(doc, head)
 
     # place: the title first, then issuers and signatures near the top and bottom
     candidates = [title] + [ln.text for ln in head[:12]] + [ln.text for ln in lines[-8:]]
@@ -334,5 +355,5 @@ def parse_info(doc: Document, outline: Outline | None = None) -> DocumentInfo:
     return DocumentInfo(
         doc=doc.name, title=title, place=place, province=prov, city=city, district=dist,
         level=level, date=date, period=period, period_start=start, period_end=end,
-        format=doc.format, encoding=doc.encoding or "",
+        format=doc.format, encoding=doc.encoding or "", title_written=title_written,
     )

@@ -63,7 +63,7 @@ def sheets(path: Path) -> dict[str, str]:
 
 def test_every_workbook_holds_values_only(report):
     books = sorted(report.rglob("*.xlsx"))
-    assert {p.name for p in books} >= {"analysis.xlsx"} and len(books) == 3  # 分工表, 责任矩阵, analysis
+    assert {p.name for p in books} >= {"analysis.xlsx"} and len(books) == 4  # 分工表, 责任矩阵, 责任清单, analysis
     for book in books:
         for name, xml in sheets(book).items():
             assert "<f>" not in xml and "<f " not in xml, f"{book.name} {name} holds a formula"

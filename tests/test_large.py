@@ -146,11 +146,11 @@ def test_a_matrix_of_many_units_keeps_its_columns_and_every_mark(tmp_path, monke
 
     tables.write_matrix_xlsx(matrix, tmp_path / "m.xlsx")
     ws = load_workbook(tmp_path / "m.xlsx").active
-    values = [c.value for c in ws[1]]
+    values = [c.value for c in ws[2]]  # the header, under the plan's title
     assert values[2:52] == list(matrix.units[:50]) and values[52] == tables.OTHER_UNITS
     assert ws.max_column == 2 + 50 + 1 + 3
     first = next(r for r in matrix.tasks if any(j >= 50 for j, _ in r.cells))
-    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == first.title)
+    row = next(r for r in ws.iter_rows(min_row=3) if r[1].value == first.title)
     assert row[52].value == "、".join(f"{matrix.units[j]}{m}" for j, m in first.cells if j >= 50)
 
 

@@ -111,18 +111,18 @@ def test_xlsx_content_roles_and_group_rows(tmp_path):
     path = tables.write_division_xlsx(make_plan(), tmp_path / "t.xlsx")
     ws = load_workbook(path).active
     assert ws["A1"].value == "测试市科技创新行动方案任务分工表"
-    assert [c.value for c in ws[2]] == list(tables.DIVISION_HEADERS)
+    assert [c.value for c in ws[2]] == ["序号", "重点任务", "具体内容", "牵头单位", "配合单位", "完成时限"]
     rows = _task_rows(ws)
     assert len(rows) == 4  # one row per task
-    assert rows[0] == (1, "引进高层次人才", "市科技局", "市财政局、市人社局", "2025年底")
-    assert rows[2] == (3, "建设创新平台", "市发改委、市科技局", "市财政局", None)
-    assert rows[3][2] == UNASSIGNED and rows[3][3] is None
+    assert rows[0] == (1, "引进高层次人才", "引进高层次人才。具体内容10。", "市科技局", "市财政局、市人社局", "2025年底")
+    assert rows[2] == (3, "建设创新平台", "建设创新平台。具体内容12。", "市发改委、市科技局", "市财政局", None)
+    assert rows[3][3] == UNASSIGNED and rows[3][4] is None
     merged = {str(r) for r in ws.merged_cells.ranges}
     group_rows = [c.row for c in ws["A"][2:] if isinstance(c.value, str)]
     assert [ws.cell(r, 1).value for r in group_rows] == [
         "二、重点任务", "(一)强化人才支撑", "(二)建设创新平台", "三、保障措施"]
-    assert {f"A{r}:E{r}" for r in group_rows} <= merged
-    assert "A1:E1" in merged
+    assert {f"A{r}:F{r}" for r in group_rows} <= merged
+    assert "A1:F1" in merged
 
 
 def test_xlsx_layout_and_print_setup(tmp_path):
@@ -131,7 +131,7 @@ def test_xlsx_layout_and_print_setup(tmp_path):
     path = tables.write_division_xlsx(make_plan(), tmp_path / "t.xlsx")
     ws = load_workbook(path).active
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == f"A2:E{ws.max_row}"
+    assert ws.auto_filter.ref == f"A2:F{ws.max_row}"
     assert ws.print_title_rows == "$2:$2"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
@@ -149,7 +149,7 @@ def test_xlsx_column_widths_fit_chinese(tmp_path):
     long_title = "加快推进企业科技创新能力建设"  # 14 characters: 28 cells
     ws = load_workbook(tables.write_division_xlsx(make_plan(long_title), tmp_path / "t.xlsx")).active
     assert ws.column_dimensions["B"].width >= 28
-    assert ws.column_dimensions["C"].width >= tables.display_width("市发改委、市科技局")
+    assert ws.column_dimensions["D"].width >= tables.display_width("市发改委、市科技局")
     assert ws.column_dimensions["A"].width <= 8
 
 
@@ -179,14 +179,14 @@ def test_docx_page_table_header_and_group_rows(tmp_path):
     assert len(rows) == 1 + 4 + 4  # header, group rows, tasks
     header = rows[0]._tr.find(f"{W}trPr/{W}tblHeader")
     assert header is not None and header.get(f"{W}val") in ("true", "1", None)
-    assert [c.text for c in rows[0].cells] == list(tables.DIVISION_HEADERS)
+    assert [c.text for c in rows[0].cells] == ["序号", "重点任务", "具体内容", "牵头单位", "配合单位", "完成时限"]
     groups = [r for r in rows if len(r._tr.tc_lst) == 1]
     assert [r.cells[0].text for r in groups] == ["二、重点任务", "(一)强化人才支撑", "(二)建设创新平台", "三、保障措施"]
     span = groups[0]._tr.tc_lst[0].find(f"{W}tcPr/{W}gridSpan")
-    assert span is not None and span.get(f"{W}val") == "5"
-    tasks_ = [[c.text for c in r.cells] for r in rows[1:] if len(r._tr.tc_lst) == 5]
-    assert tasks_[0] == ["1", "引进高层次人才", "市科技局", "市财政局、市人社局", "2025年底"]
-    assert tasks_[3][2] == UNASSIGNED
+    assert span is not None and span.get(f"{W}val") == "6"
+    tasks_ = [[c.text for c in r.cells] for r in rows[1:] if len(r._tr.tc_lst) == 6]
+    assert tasks_[0] == ["1", "引进高层次人才", "引进高层次人才。具体内容10。", "市科技局", "市财政局、市人社局", "2025年底"]
+    assert tasks_[3][3] == UNASSIGNED
 
 
 def test_docx_sets_east_asian_fonts(tmp_path):
@@ -195,9 +195,16 @@ def test_docx_sets_east_asian_fonts(tmp_path):
     doc = Document(tables.write_division_docx(make_plan(), tmp_path / "t.docx"))
     runs = doc.element.body.iter(f"{W}r")
     fonts = [r.find(f"{W}rPr/{W}rFonts") for r in runs]
-    assert fonts and all(f is not None and f.get(f"{W}eastAsia") in ("宋体", "黑体") for f in fonts)
+    fonts = [f for f in fonts if f is not None and f.getparent().getparent().getparent().tag != f"{W}hdr"]
+    assert fonts and all(f.get(f"{W}eastAsia") in ("宋体", "黑体", "仿宋") for f in fonts)
+    title = next(doc.element.body.iter(f"{W}r"))
+    assert title.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "宋体" and title.find(f"{W}rPr/{W}b") is not None
+    header_run = doc.tables[0].rows[0].cells[0].paragraphs[0].runs[0]._r
+    assert header_run.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "黑体"
+    body_run = doc.tables[0].rows[3].cells[1].paragraphs[0].runs[0]._r
+    assert body_run.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "仿宋"
     normal = doc.styles["Normal"].element.find(f"{W}rPr")
-    assert normal.find(f"{W}rFonts").get(f"{W}eastAsia") == "宋体"
+    assert normal.find(f"{W}rFonts").get(f"{W}eastAsia") == "仿宋"
     assert normal.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
 
 
@@ -210,20 +217,20 @@ def _read_csv(path) -> list[list[str]]:
 
 
 def test_csv_is_flat_with_the_section_as_a_column(tmp_path):
-    rows = _read_csv(tables.write_division_csv(make_plan(), tmp_path / "t.csv"))
+    rows = _read_csv(tables.write_division_csv(make_plan(), tmp_path / "t.csv", full_text=False))
     assert rows[0] == ["序号", "分组", "重点任务", "牵头单位", "配合单位", "完成时限", "任务编号"]
     assert rows[1] == ["1", "二、重点任务 / (一)强化人才支撑", "引进高层次人才", "市科技局", "市财政局、市人社局",
                        "2025年底", "二/(一)/1"]
     assert len(rows) == 5 and rows[4][3] == UNASSIGNED
 
 
-def test_full_text_adds_a_column(tmp_path):
-    rows = _read_csv(tables.write_division_csv(make_plan(), tmp_path / "t.csv", full_text=True))
+def test_full_text_is_a_column_of_its_own_by_default(tmp_path):
+    rows = _read_csv(tables.write_division_csv(make_plan(), tmp_path / "t.csv"))
     assert rows[0][3] == "具体内容" and rows[1][3] == "引进高层次人才。具体内容10。"
 
 
 def test_markdown_table():
-    md = tables.division_markdown(make_plan("人才|引进"))
+    md = tables.division_markdown(make_plan("人才|引进"), full_text=False)
     lines = md.splitlines()
     assert lines[0] == "# 测试市科技创新行动方案任务分工表"
     assert "| 1 | 人才\\|引进 | 市科技局 | 市财政局、市人社局 | 2025年底 |" in lines
@@ -253,16 +260,17 @@ def test_matrix_xlsx_and_csv(tmp_path):
 
     m = tables.responsibility_matrix(make_plan())
     ws = load_workbook(tables.write_matrix_xlsx(m, tmp_path / "m.xlsx")).active
-    header = [c.value for c in ws[1]]
+    assert ws["A1"].value.startswith("测试市科技创新行动方案责任矩阵")  # the plan's name on top
+    header = [c.value for c in ws[2]]
     assert header == ["序号", "重点任务", "市科技局", "市人社局", "市财政局", "市发改委", "牵头", "配合", "合计"]
-    assert ws.cell(1, 3).alignment.text_rotation == 255  # names read top to bottom
-    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if isinstance(r[0], int)]
+    assert ws.cell(2, 3).alignment.text_rotation == 255  # names read top to bottom
+    rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if isinstance(r[0], int)]
     assert rows[0] == (1, "引进高层次人才", LEAD_MARK, SUPPORT_MARK, SUPPORT_MARK, None, 1, 2, 3)
     assert rows[2][2:] == (LEAD_MARK, None, SUPPORT_MARK, LEAD_MARK, 2, 1, 3)
     totals = list(ws.iter_rows(min_row=ws.max_row - 2, values_only=True))
     assert [t[1] for t in totals] == [f"牵头 {LEAD_MARK}", f"配合 {SUPPORT_MARK}", "合计"]
     assert totals[0][2:6] == (2, 1, 0, 1) and totals[2][2:6] == (2, 2, 2, 1)
-    assert ws.freeze_panes == "C2" and ws.print_title_rows == "$1:$1"
+    assert ws.freeze_panes == "C3" and ws.print_title_rows == "$2:$2"
 
     rows = _read_csv(tables.write_matrix_csv(m, tmp_path / "m.csv"))
     assert rows[0][:4] == ["序号", "分组", "任务编号", "重点任务"] and rows[0][-3:] == ["牵头", "配合", "合计"]

@@ -78,7 +78,9 @@ def _text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
-        return "true" if v else "false"
+        from .. import messages
+
+        return messages.text("workbook.yes" if v else "workbook.no")
     return str(v)
 
 
@@ -127,32 +129,107 @@ def print_tables(tables: Mapping[str, "pd.DataFrame"], fmt: str, console=None, m
     if fmt != "table":
         import sys
 
-        sys.stdout.write(to_text(tables, fmt))
+        text = to_text(tables, fmt)
+        if fmt == "csv" and _into_new_file(sys.stdout):
+            text = "\ufeff" + text  # `> load.csv`: a BOM, so that Excel reads it as UTF-8 (a pipe gets none)
+        sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from .. import messages
     from ..safe import printable
 
     if console is None:
         console = Console(highlight=False, soft_wrap=False)
         if not console.is_terminal:
             console = Console(highlight=False, soft_wrap=False, width=WIDTH)
+    from ..render.report import for_people
+
     for name, df in tables.items():
-        df = df[[c for c in df.columns if _shown(str(c))]]
-        table = Table(title=name, title_justify="left", show_lines=False)
-        for c in df.columns:
-            numeric = df[c].dtype.kind in "iuf"
-            table.add_column(Text(printable(c)), justify="right" if numeric else "left", overflow="fold")
-        for row in _text_rows(df.head(max_rows)):
-            table.add_row(*(Text(printable(v)) for v in row))  # a plan's text: never markup, never a control code
-        if len(df) > max_rows:
-            table.caption = f"… {len(df) - max_rows} more rows (use --format csv or -o)"
+        total = len(df)
+        df = for_people(df[[c for c in df.columns if _shown(str(c))]].head(max_rows)) if len(df) else df
+        rows = list(_text_rows(df))
+        heads = [printable(_header(str(c), df[c].dtype.kind == "O")) for c in df.columns]
+        numeric = [df[c].dtype.kind in "iufb" for c in df.columns]
+        # a header is never broken inside a word, nor a number: a column is at least as wide as its
+        # header (and as its widest number); text folds. As many columns as the terminal holds
+        # (3 cells of rule and padding each); the columns left out are named under the table.
+        widths = [max([cell_len(h)] + ([cell_len(r[j]) for r in rows] if numeric[j] else []))
+                  for j, h in enumerate(heads)]
+        room, keep = console.width - 1, 0
+        for w in widths:
+            room -= w + 3
+            if room < 0 and keep:
+                break
+            keep += 1
+        left_out = heads[keep:]
+        sizes = _fit_columns(widths[:keep], [max([cell_len(r[j]) for r in rows] + [widths[j]]) for j in range(keep)],
+                             [not n for n in numeric[:keep]], console.width - 1 - 3 * keep)
+        table = Table(title=printable(messages.table("titles").get(name, name)), title_justify="left",
+                      show_lines=False)
+        for j in range(keep):
+            table.add_column(Text(heads[j], no_wrap=True), justify="right" if numeric[j] else "left",
+                             overflow="fold", no_wrap=numeric[j], width=sizes[j])
+        for row in rows:
+            table.add_row(*(Text(printable(v)) for v in row[:keep]))  # a plan's text: never markup, never a control code
+        if total > max_rows:
+            table.caption = messages.text("titles.more_rows", n=total - max_rows)
         elif df.empty:
-            table.caption = "(no rows)"
+            table.caption = messages.text("titles.no_rows")
+        if left_out:
+            more = messages.text("titles.more_columns", names="、".join(left_out))
+            table.caption = f"{table.caption}\n{more}" if table.caption else more
         console.print(table)
+
+
+def _fit_columns(floors: list[int], wants: list[int], shrinkable: list[bool], room: int) -> list[int]:
+    """Column widths within ``room`` cells: each as wide as its widest value
+    (``wants``), the widest text columns narrowed first, never below its
+    floor (its header, its widest number).
+
+    >>> _fit_columns([4, 6], [30, 6], [True, False], 20)
+    [14, 6]
+    """
+    sizes = list(wants)
+    excess = sum(sizes) - room
+    while excess > 0:
+        j = max((k for k in range(len(sizes)) if shrinkable[k] and sizes[k] > floors[k]),
+                key=lambda k: sizes[k], default=None)
+        if j is None:
+            break
+        others = [sizes[k] for k in range(len(sizes)) if k != j and shrinkable[k] and sizes[k] > floors[k]]
+        step = min(excess, sizes[j] - floors[j], max(1, sizes[j] - max(others, default=floors[j])))
+        sizes[j] -= step
+        excess -= step
+    return sizes
+
+
+def _into_new_file(stream) -> bool:
+    """Whether ``stream`` writes to the start of a regular file (standard
+    output redirected with ``>``), not to a terminal or a pipe."""
+    import os
+    import stat
+
+    try:
+        fd = stream.fileno()
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.lseek(fd, 0, os.SEEK_CUR) == 0 and stream.tell() == 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _header(column: str, text: bool = False) -> str:
+    """A column's name as people read it: the catalogue's words (``tasks``
+    holding text, not a count, is the tasks that bind a cluster)."""
+    from .. import messages
+
+    words = messages.table("columns")
+    if text and column == "tasks":
+        return words["binding_tasks"]
+    return words.get(column, column)
 
 
 def write_tables(tables: Mapping[str, "pd.DataFrame"], out_dir: str | Path) -> list[Path]:

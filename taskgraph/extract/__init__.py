@@ -253,6 +253,7 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self._ids: dict[str, int] = {}
         self.standing: list[tuple[int, list[Entry]]] = []  # (task index from which on, units)
+        self.headings: dict[str, str] = {}  # heading (as in a section) -> as written
         # the physical lines as read (before the layout stage), for spans of table rows flattened into text
         self._physical: dict[int, Line] = {}
         for ln in physical or ():
@@ -282,8 +283,10 @@ class _Builder:
         row)`` where its units are looked for by name, for their spans."""
         tid = self.task_id(path or number or str(line))
         deadline = ann.deadline if ann else ""
+        section_written = tuple(self.headings.get(h, "") for h in section) if self.headings else ()
         self.tasks.append(Task(self.doc.name, tid, path, number, title, text, line, section,
-                               deadline, annotation, kind, written, self._task_checks(ann, checks)))
+                               deadline, annotation, kind, written, self._task_checks(ann, checks),
+                               section_written))
         if ann is None:
             return tid
         order = 0
@@ -590,6 +593,7 @@ def extract_plan(doc: Document, unit_like: UnitLike | None = None) -> Plan:
     outline = parse_outline(doc)
     info = parse_info(doc, outline)
     b = _Builder(doc, unit_like, physical if outline.tables else None)
+    b.headings = outline.written
     b.items(outline)
     b.tables(outline)
     if not b.tasks:

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
 
+from .. import messages
+from ..messages import text as T
 from ..export import atomic_write, write_extract
 from ..safe import output_stems
 from . import review, style, tables
@@ -40,40 +42,72 @@ __all__ = ["write_report", "Analyses", "run_analyses", "report_files", "Progress
 #: ``progress(description, done, total)``, called before each step.
 Progress = Callable[[str, int, int], None]
 
-#: Column names of the analysis tables, as the report and workbook show them.
-HEADERS = {
-    "place": "地区", "unit": "单位", "unit_id": "单位标识", "function": "职能", "collective": "集合性单位",
-    "lead": "牵头", "support": "配合", "total": "合计", "weighted": "加权负荷", "share": "任务占比", "rank": "排名",
-    "partners": "合作单位数", "units": "单位", "n_units": "单位数", "tasks": "任务数", "assigned": "已分工任务",
-    "top_unit": "负荷最重单位", "top_lead": "其牵头", "top_total": "其合计", "top_share": "其任务占比",
-    "top_load_share": "其负荷占比", "gini": "基尼系数", "check": "检查项", "doc": "文件", "task_id": "任务编号",
-    "path": "位置", "count": "数量", "detail": "说明", "unit_a": "单位甲", "unit_b": "单位乙",
-    "unit_id_a": "单位甲标识", "unit_id_b": "单位乙标识", "function_a": "职能甲", "function_b": "职能乙",
-    "shared": "共同任务", "newman": "Newman 权重", "weight": "权重", "cluster": "聚类", "strength": "联系强度",
-    "stability": "稳定性", "lead_units": "牵头单位", "n_tasks": "任务数", "words": "特征词", "agreement": "一致率",
-    "modularity": "模块度", "lead_id": "牵头单位标识", "support_id": "配合单位标识", "lead_function": "牵头职能",
-    "support_function": "配合职能", "coordinates": "协调单位数", "coordinated_by": "被协调次数",
-    "lead_edges": "牵头关系", "support_edges": "配合关系", "out_centrality": "出度中心性",
-    "in_centrality": "入度中心性", "pagerank": "PageRank", "n_places": "地区数", "scope": "范围",
-    "places": "涉及地区", "place_a": "地区甲", "place_b": "地区乙", "functions_a": "甲职能数",
-    "functions_b": "乙职能数", "shared_functions": "共同职能", "jaccard": "职能重合度 (Jaccard)",
-    "load_cosine": "负荷结构相似度", "text_cosine": "任务文本相似度", "similarity": "相似度",
-    "lead_match": "牵头职能是否一致", "doc_a": "文件甲", "doc_b": "文件乙", "path_a": "位置甲", "path_b": "位置乙",
-    "title_a": "任务甲", "title_b": "任务乙", "lead_a": "甲牵头", "lead_b": "乙牵头",
-    "lead_function_a": "甲牵头职能", "lead_function_b": "乙牵头职能", "line": "行", "level": "级别",
-    "code": "类型", "message": "内容", "title": "重点任务", "name": "单位（规范名）", "names": "文中写法",
-    "known": "已收录", "file": "文件",
-}
+def headers() -> dict[str, str]:
+    """Column names of the analysis tables, as the report and workbook show
+    them (the catalogue's ``columns``, in the current language)."""
+    return messages.table("columns")
+
+
+def check_labels() -> dict[str, str]:
+    """The lint checks of :mod:`taskgraph.analyse.lint`, in words."""
+    return messages.table("checks")
+
 
 #: Columns holding a share (0–1), shown as percentages.
 PERCENT = {"share", "top_share", "top_load_share"}
 
-#: The lint checks of :mod:`taskgraph.analyse.lint`, in Chinese.
-CHECK_LABELS = {
-    "no_lead": "无牵头单位", "several_leads": "多个牵头单位", "lead_and_support": "同一单位既牵头又配合",
-    "collective_lead": "集合性单位牵头", "many_units": "责任单位过多", "catch_all": "泛指单位",
-    "only_supports": "只配合、不牵头的单位",
-}
+
+def lint_detail(row: dict) -> str:
+    """What a lint finding says, in words of the catalogue (the ``detail``
+    column of lint.csv stays as it is, for machines)."""
+    check, count = row.get("check"), int(row.get("count") or 0)
+    detail = str(row.get("detail") or "")
+    if check == "no_lead":
+        return messages.text("lint_detail.no_lead_none" if count == 0 else "lint_detail.no_lead", count=count)
+    if f"lint_detail.{check}" not in messages.catalogue():
+        return detail
+    return messages.text(f"lint_detail.{check}", count=count, names=detail)
+
+
+def shown_values(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """``frame`` with the coded values of some columns (lead_match: same /
+    partly / different / n/a; scope: all / some / unique) in words of the
+    catalogue, and numbers as they are: for the page and the workbook."""
+    out = frame
+    if "lead_units" in getattr(frame, "columns", ()):
+        outside = messages.text("values.lead_units.outside")
+        out = out.assign(lead_units=[v.replace(", outside)", f"，{outside})") if isinstance(v, str) else v
+                                     for v in out["lead_units"]])
+    for column in ("lead_match", "scope"):
+        if column in getattr(frame, "columns", ()):
+            words = messages.table(f"values.{column}")
+            out = out.assign(**{column: [words.get(v, v) if isinstance(v, str) else v for v in out[column]]})
+    return out
+
+
+def for_people(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """A table as people read it (the terminal, the page): lint checks and
+    findings and coded values in words of the catalogue."""
+    if "check" in frame.columns and "detail" in frame.columns:
+        frame = _lint_shown(frame)
+    return shown_values(frame)
+
+
+def duplicate_plans(corpus: "Corpus") -> list[list["Plan"]]:
+    """Plans read more than once: groups of two or more plans with the same
+    tasks (the same texts, in the same order)."""
+    groups: dict[tuple, list] = {}
+    for plan in corpus.plans:
+        if plan.tasks:
+            groups.setdefault(tuple(t.text for t in plan.tasks), []).append(plan)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _lint_shown(lint: "pd.DataFrame") -> "pd.DataFrame":
+    labels = check_labels()
+    records = lint.to_dict("records")
+    return lint.assign(check=[labels.get(c, c) for c in lint["check"]],
+                       detail=[lint_detail(r) for r in records])
 
 
 # ------------------------------------------------------------- analyses
@@ -97,13 +131,18 @@ class Analyses:
     matches: "pd.DataFrame"
 
     def sheets(self) -> dict[str, "pd.DataFrame"]:
-        """The tables as workbook sheets, in reading order."""
+        """The tables as workbook sheets, in reading order, named in words
+        of the catalogue (``sheets``)."""
+        names = messages.table("sheets")
+        return {names[k]: v for k, v in self._sheets().items()}
+
+    def _sheets(self) -> dict[str, "pd.DataFrame"]:
         return {
-            "单位负荷": self.load, "职能负荷": self.function_load, "负荷集中度": self.concentration,
-            "检查": self.lint.assign(check=[CHECK_LABELS.get(c, c) for c in self.lint["check"]]),
-            "聚类": self.clusters, "聚类成员": self.members, "单位对": self.pairs,
-            "协调关系": self.coordination, "协调者": self.coordinators, "职能×地区": self.function_matrix,
-            "地区相似度": self.similarity, "相似任务": self.matches,
+            "load": self.load, "function_load": self.function_load, "concentration": self.concentration,
+            "lint": _lint_shown(self.lint), "clusters": self.clusters.rename(columns={"tasks": "binding_tasks"}),
+            "members": self.members, "pairs": self.pairs, "coordination": self.coordination,
+            "coordinators": self.coordinators, "function_matrix": shown_values(self.function_matrix),
+            "similarity": self.similarity, "matches": shown_values(self.matches),
         }
 
 
@@ -171,6 +210,9 @@ def report_files(corpus: "Corpus") -> list[str]:
     files += review.review_names(_stems(corpus.plans))
     names = []
     places = _place_stems(sorted({place_of(p.info) for p in corpus.plans if p.assignments}))
+    from .duties import duty_files, duty_lists
+
+    files += [f"tables/{f}" for _, f in duty_files(duty_lists(corpus), places)]
     names += [f"load-{p}" for p in places.values()]
     names.append("load-by-function")
     for plan, stem in zip(corpus.plans, _stems(corpus.plans)):
@@ -210,7 +252,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     stems = _stems(plans)
     places = sorted({place_of(p.info) for p in plans if p.assignments})
     n_figures = 2 * len(places) + 2 * sum(1 for p in plans if p.assignments) + 1 + 2 * _compares_places(plans)
-    total = 3 + len(plans) + n_figures + 2
+    total = 4 + len(plans) + n_figures + 2
     count = 0
 
     def step(description: str) -> None:
@@ -231,10 +273,15 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
         written.append(tables.write_matrix_xlsx(matrix, table_dir / f"{stem}-责任矩阵.xlsx"))
         written.append(tables.write_matrix_csv(matrix, table_dir / f"{stem}-责任矩阵.csv"))
     step("analysis workbook")
-    written.append(tables.write_workbook(table_dir / "analysis.xlsx", a.sheets(), HEADERS))
+    written.append(tables.write_workbook(table_dir / "analysis.xlsx", a.sheets(), headers(), percent=PERCENT))
+    place_stems = _place_stems(places)
+    step("责任清单")
+    from .duties import duty_lists, write_duties
+
+    duty = duty_lists(corpus)
+    written += write_duties(corpus, table_dir, place_stems, duty)
 
     Job = figures.FigureJob
-    place_stems = _place_stems(places)
     jobs = [Job(f"load-{place_stems[place]}", "unit_load_figure", (a.load, place)) for place in places]
     every_place = sorted({place_of(p.info) for p in plans})  # a plan without units shows as an empty panel
     jobs.append(Job("load-by-function", "function_load_figure", (a.function_load,), {"places": every_place}))
@@ -300,7 +347,8 @@ def _img(embedded: dict[str, bytes], name: str, alt: str, note: str | None = Non
 
 def _table(frame: "pd.DataFrame", columns: list[str] | None = None, limit: int | None = None) -> str:
     if frame is None or not len(frame):
-        return '<p class="none">（无）</p>'
+        return f'<p class="none">{_e(T("report.none"))}</p>'
+    frame = shown_values(frame)
     columns = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     rows = frame.to_dict("records")
     for row in rows:
@@ -309,17 +357,18 @@ def _table(frame: "pd.DataFrame", columns: list[str] | None = None, limit: int |
             row[c] = f"{v:.1%}" if isinstance(v, float) and v == v else ""
     note = ""
     if limit is not None and len(rows) > limit:
-        note = f'<p class="note">显示前 {limit} 行，共 {len(rows)} 行；全部见 tables/analysis.xlsx。</p>'
+        note = f'<p class="note">{_e(T("report.shown_rows", shown=limit, total=len(rows)))}</p>'
         rows = rows[:limit]
-    return note + '<div class="scroll">' + tables.html_table(rows, columns, HEADERS) + "</div>"
+    return note + '<div class="scroll">' + tables.html_table(rows, columns, headers()) + "</div>"
 
 
 def _plan_summary(plan: "Plan", doc_row: dict) -> str:
     info = plan.info
-    facts = [("地区", info.place), ("文件", info.doc), ("发布日期", info.date), ("实施期", info.period),
-             ("任务", doc_row.get("n_tasks")), ("已分工", doc_row.get("n_assigned")),
-             ("未明确责任单位", doc_row.get("n_unassigned")), ("单位", doc_row.get("n_units")),
-             ("分工关系", doc_row.get("n_edges")), ("警告", doc_row.get("n_warnings"))]
+    facts = [(T("report.fact_place"), info.place), (T("report.fact_doc"), info.doc),
+             (T("report.fact_date"), info.date), (T("report.fact_period"), info.period),
+             (T("report.fact_tasks"), doc_row.get("n_tasks")), (T("report.fact_assigned"), doc_row.get("n_assigned")),
+             (T("report.fact_unassigned"), doc_row.get("n_unassigned")), (T("report.fact_units"), doc_row.get("n_units")),
+             (T("report.fact_edges"), doc_row.get("n_edges")), (T("report.fact_warnings"), doc_row.get("n_warnings"))]
     return ('<p class="facts">' + "".join(f"<span><b>{_e(k)}</b>{_e(v)}</span>" for k, v in facts
                                          if v not in ("", None)) + "</p>")
 
@@ -348,108 +397,136 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     body: list[str] = []
     add = body.append
 
-    add('<header><h1>任务分工分析报告</h1>')
-    add(f'<p class="lede">{s["documents"]} 份方案 · {s["tasks"]} 项任务（{s["assigned"]} 项已分工，'
-        f'{s["unassigned"]} 项未明确责任单位）· {s["edges"]} 条分工关系 · {s["units"]} 个单位'
-        f'（{s["unknown_units"]} 个未收录）· {s["warnings"]} 条警告</p>')
-    nav = [("plans", "各方案"), ("load", "单位负荷"), ("lint", "分工检查"), ("clusters", "协同聚类"),
-           ("overlap", "地区比较"), ("warnings", "警告"), ("files", "全部文件")]
-    add("<nav>" + " ".join(f'<a href="#{k}">{_e(v)}</a>' for k, v in nav) + "</nav></header><main>")
+    add(f'<header><h1>{_e(T("report.title"))}</h1>')
+    add(f'<p class="lede">{_e(T("report.lede", **s))}</p>')
+    nav = ["plans", "duties", "load", "lint", "clusters", "overlap", "warnings", "files"]
+    add("<nav>" + " ".join(f'<a href="#{k}">{_e(T("report.nav_" + k))}</a>' for k in nav) + "</nav></header><main>")
+    for group in duplicate_plans(corpus):
+        names = "、".join(f"{tables.plan_title(p)}（{p.info.doc}）" for p in group)
+        add(f'<p class="alert">{_e(T("report.duplicates", names=names))}</p>')
 
     # --- plans
-    add('<section id="plans"><h2>各方案</h2>')
-    overview = [{"title": p.info.title or p.info.doc, "doc": p.info.doc, "place": p.info.place, "date": p.info.date,
+    add(f'<section id="plans"><h2>{_e(T("report.nav_plans"))}</h2>')
+    overview = [{"title": tables.plan_title(p), "doc": p.info.doc, "place": p.info.place, "date": p.info.date,
                  "tasks": docs[p.info.doc]["n_tasks"], "assigned": docs[p.info.doc]["n_assigned"],
                  "unassigned": docs[p.info.doc]["n_unassigned"], "units": docs[p.info.doc]["n_units"],
                  "warnings": docs[p.info.doc]["n_warnings"]} for p in corpus.plans]
-    add(tables.html_table(overview, ["title", "doc", "place", "date", "tasks", "assigned", "unassigned", "units",
-                                     "warnings"],
-                          {"title": "方案", "doc": "文件", "place": "地区", "date": "日期", "tasks": "任务", "assigned": "已分工",
-                           "unassigned": "未明确", "units": "单位", "warnings": "警告"}))
+    overview_columns = ["title", "doc", "place", "date", "tasks", "assigned", "unassigned", "units", "warnings"]
+    add('<div class="scroll">' + tables.html_table(overview, overview_columns,
+                                                   {k: T(f"report.plans_{k}") for k in overview_columns}) + "</div>")
     for i, (plan, stem) in enumerate(zip(corpus.plans, stems)):
-        title = plan.info.title or plan.info.doc
+        title = tables.plan_title(plan)
         add(f'<article id="plan-{i + 1}"><h3>{_e(title)}</h3>')
         add(_plan_summary(plan, docs.get(plan.info.doc, {})))
         mine = {f"{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES}
         files = [p for p in written if p.parent == root / "tables" and p.name in mine]
-        add('<p class="files">下载：' + " · ".join(f'<a href="{_href(p, root)}">{_e(p.name)}</a>' for p in files)
+        add(f'<p class="files">{_e(T("report.download"))}' + " · ".join(f'<a href="{_href(p, root)}">{_e(p.name)}</a>' for p in files)
             + "</p>")
         page = root / "review" / f"{stem}.html"
         if page in written:
-            add(f'<p class="files"><a href="{_href(page, root)}">核对页：原文与分工表对照，逐条标出每个单位</a></p>')
+            add(f'<p class="files"><a href="{_href(page, root)}">{_e(T("report.review_link"))}</a></p>')
         n_tasks = len(plan.tasks)
-        add(f"<details open><summary>任务分工表（{n_tasks} 项任务）</summary>"
+        add(f"<details open><summary>{_e(T('report.division_summary', n=n_tasks))}</summary>"
             f'<div class="scroll">{tables.division_html(plan, table_id=f"division-{i + 1}")}</div></details>')
         if plan.assignments:
-            add(img(f"matrix-{stem}", f"{title}：责任矩阵"))
-            add(f"<details><summary>任务—单位关系图</summary>"
-                f"{img(f'bipartite-{stem}', f'{title}：任务—单位关系')}</details>")
+            add(img(f"matrix-{stem}", T("report.matrix_caption", title=title)))
+            add(f"<details><summary>{_e(T('report.bipartite_summary'))}</summary>"
+                f"{img(f'bipartite-{stem}', T('report.bipartite_caption', title=title))}</details>")
         else:
-            add('<p class="note">该方案未标注责任单位：任务全部列为“未明确责任单位”，没有责任矩阵图。</p>')
+            add(f'<p class="note">{_e(T("report.no_units"))}</p>')
         add("</article>")
     add("</section>")
 
+    # --- duties
+    add(f'<section id="duties"><h2>{_e(T("report.duties_title"))}</h2>')
+    add(f'<p class="note">{_e(T("report.duties_note"))}</p>')
+    from .duties import duty_lists
+
+    by_name = {p.as_posix(): p for p in written}
+    for place, units in duty_lists(corpus).items():
+        stem = places.get(place, place)
+        book = root / "tables" / f"{stem}-责任清单.xlsx"
+        link = f'<a href="{_href(book, root)}">{_e(book.name)}</a>' if book.as_posix() in by_name else ""
+        add(f"<h3>{_e(T('report.duties_place', place=place, n=len(units)))}</h3>"
+            f"<p class=\"files\">{_e(T('report.duties_book'))}{link}</p>")
+        rows = []
+        names = output_stems([u.name for u in units])
+        for u, name in zip(units, names):
+            rows.append({"unit": u.name, "lead": len(u.lead), "support": len(u.support), "total": u.total,
+                         "collective": u.collective, "file": f"{name}.docx"})
+        add('<div class="scroll">' + tables.html_table(rows, ["unit", "lead", "support", "total", "collective",
+                                                               "file"], headers()) + "</div>")
+    add("</section>")
+
     # --- load
-    add('<section id="load"><h2>单位负荷</h2>')
-    add('<p class="note">牵头计 1，配合计 0.5（加权负荷）；同一任务中既牵头又配合的单位只计牵头。</p>')
+    add(f'<section id="load"><h2>{_e(T("report.nav_load"))}</h2>')
+    add(f'<p class="note">{_e(T("report.load_note"))}</p>')
     add(_table(a.concentration))
-    add(img("load-by-function", "各职能部门承担任务（按地区）"))
+    add(img("load-by-function", T("report.load_functions")))
     for place in places:
         add(f"<h3>{_e(place)}</h3>")
-        add(img(f"load-{places[place]}", f"{place}：各单位承担任务"))
+        add(img(f"load-{places[place]}", T("report.load_place", place=place)))
         add(_table(a.load[a.load["place"] == place],
                    ["unit", "function", "lead", "support", "total", "weighted", "share", "rank", "partners"]))
     add("</section>")
 
     # --- lint
-    add('<section id="lint"><h2>分工检查</h2>')
+    add(f'<section id="lint"><h2>{_e(T("report.nav_lint"))}</h2>')
+    labels = check_labels()
     counts = a.lint.groupby("check").size() if len(a.lint) else {}
-    add("<ul>" + "".join(f"<li>{_e(CHECK_LABELS.get(c, c))}：{int(counts.get(c, 0))}</li>" for c in CHECK_LABELS)
-        + "</ul>")
-    add(_table(a.lint.assign(check=[CHECK_LABELS.get(c, c) for c in a.lint["check"]]),
-               ["place", "check", "path", "unit", "count", "detail"]))
+    add("<ul>" + "".join(f"<li>{_e(labels.get(c, c))}：{int(counts.get(c, 0))}</li>" for c in labels) + "</ul>")
+    shown = _lint_shown(a.lint)
+    only = a.lint["check"] == "only_supports" if len(a.lint) else []
+    add(_table(shown[~only] if len(a.lint) else shown, ["place", "check", "path", "unit", "count", "detail"]))
+    n_only = int(sum(only)) if len(a.lint) else 0
+    if n_only:
+        add(f"<details><summary>{_e(T('report.only_supports', label=labels['only_supports'], n=n_only))}</summary>"
+            + _table(shown[only], ["place", "unit", "count", "detail"]) + "</details>")
     add("</section>")
 
     # --- clusters
-    add('<section id="clusters"><h2>协同聚类</h2>')
-    add('<p class="note">共同承担任务的单位连成网络，按社区划分为工作组（Louvain，Newman 加权）。</p>')
+    add(f'<section id="clusters"><h2>{_e(T("report.nav_clusters"))}</h2>')
+    add(f'<p class="note">{_e(T("report.clusters_note"))}</p>')
     add(_table(a.clusters, ["place", "cluster", "n_units", "units", "lead_units", "n_tasks", "words", "stability"]))
     for place in places:
-        add(img(f"network-{places[place]}", f"{place}：共同承担任务的单位网络"))
-    add("<h3>联系最紧密的单位对</h3>")
+        add(img(f"network-{places[place]}", T("report.network_caption", place=place)))
+    add(f"<h3>{_e(T('report.pairs_title'))}</h3>")
     add(_table(a.pairs, ["place", "unit_a", "unit_b", "shared", "newman"], limit=60))
     add("</section>")
 
     # --- overlap
-    add('<section id="overlap"><h2>地区比较</h2>')
+    add(f'<section id="overlap"><h2>{_e(T("report.nav_overlap"))}</h2>')
     if "overlap-functions" not in embedded:
-        add('<p class="note">只有一个地区的方案：没有可比较的地区，不画地区比较图。</p>')
-    add(img("overlap-functions", "各地区按职能的任务分布"))
+        add(f'<p class="note">{_e(T("report.overlap_one_place"))}</p>')
+    add(img("overlap-functions", T("report.overlap_functions")))
     add(_table(a.function_matrix))
-    add(img("overlap-similarity", "地区间相似度"))
+    add(img("overlap-similarity", T("report.overlap_similarity")))
     add(_table(a.similarity))
-    add("<h3>各地相似的任务</h3>")
+    add(f"<h3>{_e(T('report.matches_title'))}</h3>")
     add(_table(a.matches, ["similarity", "lead_match", "place_a", "title_a", "lead_a", "place_b", "title_b",
                            "lead_b"], limit=100))
     add("</section>")
 
     # --- warnings
-    add('<section id="warnings"><h2>警告</h2>')
+    add(f'<section id="warnings"><h2>{_e(T("report.nav_warnings"))}</h2>')
     unassigned = [t for t in records["tasks"] if t["status"] == "unassigned"]
-    add(f"<h3>未明确责任单位的任务（{len(unassigned)}）</h3>")
+    add(f"<h3>{_e(T('report.unassigned_title', n=len(unassigned)))}</h3>")
     add(_table_records(unassigned, ["place", "doc", "task_id", "title"]))
     unknown = [u for u in records["units"] if not u["known"]]
-    add(f"<h3>未收录的单位（{len(unknown)}）</h3>")
+    add(f"<h3>{_e(T('report.unknown_title', n=len(unknown)))}</h3>")
     add(_table_records(unknown, ["place", "names", "name", "collective", "n_tasks"]))
     from ..corpus import WARNING_COLUMNS
 
-    problems = [w for w in records["warnings"] if w["level"] != "info"]
-    add(f"<h3>无法读取或可疑的文本（{len(problems)}）</h3>")
+    levels, codes = messages.table("values.level"), messages.table("values.code")
+    problems = [{**w, "level": levels.get(w["level"], w["level"]), "code": codes.get(w["code"], w["code"]),
+                 "message": messages.diagnostic(w["message"])}
+                for w in records["warnings"] if w["level"] != "info"]
+    add(f"<h3>{_e(T('report.problems_title', n=len(problems)))}</h3>")
     add(_table_records(problems, WARNING_COLUMNS))
     add("</section>")
 
     # --- files
-    add('<section id="files"><h2>全部文件</h2><ul class="filelist">')
+    add(f'<section id="files"><h2>{_e(T("report.nav_files"))}</h2><ul class="filelist">')
     for p in sorted(written, key=lambda p: (p.parent != root, p.as_posix())):
         add(f'<li><a href="{_href(p, root)}">{_e(p.relative_to(root).as_posix())}</a></li>')
     add("</ul></section></main>")
@@ -473,15 +550,16 @@ def _page(content: str, font) -> str:
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>任务分工分析报告 · taskgraph</title>\n"
-        f"<style>{css}</style></head>\n<body>\n{content}\n<script>{_SORT_JS}</script>\n</body></html>\n"
+        f"<title>{_e(T('report.title'))} · taskgraph</title>\n"
+        f"<style>{css}</style></head>\n<body>\n{content}\n"
+        f"<script>{_SORT_JS.replace('SORT_HINT', _e(T('report.sort_hint')))}</script>\n</body></html>\n"
     )
 
 
 def _table_records(rows: list[dict], columns: list[str]) -> str:
     if not rows:
-        return '<p class="none">（无）</p>'
-    return '<div class="scroll">' + tables.html_table(rows, columns, HEADERS) + "</div>"
+        return f'<p class="none">{_e(T("report.none"))}</p>'
+    return '<div class="scroll">' + tables.html_table(rows, columns, headers()) + "</div>"
 
 
 _CSS = """
@@ -503,14 +581,19 @@ thead th{background:var(--head);position:sticky;top:0;cursor:pointer;white-space
 thead th[aria-sort=ascending]:after{content:" ▲"}thead th[aria-sort=descending]:after{content:" ▼"}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.division td:first-child{text-align:right;white-space:nowrap}
-table.division td:nth-child(2){min-width:16em}table.division td:nth-child(3){min-width:9em}
+table.division td:nth-child(2){min-width:14em}table.division td:nth-child(3){min-width:24em}
+table.division td:nth-child(4),table.division td:nth-child(5){min-width:8em}
 tr.group td{background:#ececec;text-align:left!important}tr.group.level-0 td{background:#dcdcdc}tr.hidden{display:none}
 tr.unassigned td{background:#fce4d6}tr.unassigned td:nth-child(3){color:#b00000}
 tbody tr:hover td{background:#f6f9fc}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:var(--muted);font-size:.9em}summary{cursor:pointer;color:var(--lead);margin:.6em 0}
-.note{color:var(--muted);font-size:.9em}.none{color:var(--muted)}
+.note{color:var(--muted);font-size:.9em}.alert{background:#fff3cd;border-left:4px solid #D55E00;padding:.5em 1em}.none{color:var(--muted)}
 ul.filelist{columns:3;font-size:.85em}
+@media (max-width:700px){header{padding:1em .8em .5em}main{padding:0 .8em 2em}h1{font-size:1.4em}
+ul.filelist{columns:1}td{overflow-wrap:anywhere}th,td{min-width:3.5em}#plans>.scroll td:first-child{min-width:9em}
+table.division td:nth-child(2){min-width:8em}table.division td:nth-child(3){min-width:15em}
+table.division td:nth-child(4),table.division td:nth-child(5){min-width:6em}}
 """
 
 _SORT_JS = """
@@ -521,7 +604,7 @@ function cmp(x,y){if(typeof x==="number"&&typeof y==="number")return x-y;
  if(typeof x==="number")return -1;if(typeof y==="number")return 1;return x.localeCompare(y,"zh-Hans-CN");}
 document.querySelectorAll("table.sortable").forEach(function(t){
  var body=t.tBodies[0],heads=t.tHead?Array.from(t.tHead.rows[0].cells):[],orig=Array.from(body.rows),col=-1,dir=0;
- heads.forEach(function(th,i){th.tabIndex=0;th.title="点击排序";
+ heads.forEach(function(th,i){th.tabIndex=0;th.title="SORT_HINT";
   function go(){if(col!==i){col=i;dir=1;}else{dir=dir===1?-1:dir===-1?0:1;}
    heads.forEach(function(h){h.removeAttribute("aria-sort");});
    var rows=orig.filter(function(r){return !dir||!r.classList.contains("group");});

@@ -15,8 +15,9 @@ cache folder, private, each cut checked against its checksum before use:
 :func:`font_cache`), and puts the full font behind it as a per-glyph fallback:
 a character missing from the cut is still drawn, only more slowly.
 
-Office files (``.xlsx``/``.docx``) name their fonts instead of embedding them:
-宋体 for text and 黑体 for headings, the fonts Chinese Word and WPS install.
+Office files (``.xlsx``/``.docx``) name their fonts instead of embedding them,
+after GB/T 9704 practice: 宋体 bold titles, 黑体 headings, 仿宋 text in Word
+(宋体 in workbooks), with fallbacks named in the Word file's font table.
 """
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ from ..safe import cut_utf8
 
 __all__ = [
     "FONT_ENV", "OKABE_ITO", "LEAD_COLOUR", "SUPPORT_COLOUR", "CATEGORY_COLOURS", "SEQUENTIAL_CMAP",
-    "OFFICE_FONT", "OFFICE_HEADING_FONT", "OFFICE_LATIN_FONT",
+    "OFFICE_FONT", "OFFICE_HEADING_FONT", "OFFICE_LATIN_FONT", "OFFICE_TITLE_FONT", "OFFICE_BODY_FONT",
+    "OFFICE_FALLBACKS",
     "WEB_FONT_FAMILY", "bundled_font", "chosen_font", "figure_fonts", "rc_params", "web_font", "font_cache",
 ]
 
@@ -57,9 +59,21 @@ SEQUENTIAL_CMAP = "Blues"  # one hue, light to dark: safe for every colour visio
 
 WEB_FONT_FAMILY = "taskgraph CJK"  # the @font-face name in index.html
 
-OFFICE_FONT = "宋体"
-OFFICE_HEADING_FONT = "黑体"
+# After GB/T 9704 (党政机关公文格式) practice: titles in 小标宋 (宋体 bold where it is
+# missing), headings in 黑体, text in 仿宋; each names fonts every Chinese Windows,
+# WPS and LibreOffice install or map. Workbooks keep 宋体 for text, as offices do.
+OFFICE_FONT = "宋体"  # text of workbooks
+OFFICE_HEADING_FONT = "黑体"  # headers, section rows
+OFFICE_TITLE_FONT = "宋体"  # titles, set bold (方正小标宋 is not installed everywhere)
+OFFICE_BODY_FONT = "仿宋"  # text of Word tables
 OFFICE_LATIN_FONT = "Times New Roman"
+#: Fonts a Word file names as alternatives of each (``w:altName`` in its font
+#: table): what Word, WPS and LibreOffice take when the font itself is missing.
+OFFICE_FALLBACKS = {
+    "仿宋": ("仿宋_GB2312", "FangSong", "STFangsong", "宋体"),
+    "宋体": ("SimSun", "STSong", "Noto Serif CJK SC", "Source Han Serif SC"),
+    "黑体": ("SimHei", "STHeiti", "Noto Sans CJK SC", "Source Han Sans SC"),
+}
 
 _BUNDLED = "NotoSansCJKsc-Regular.otf"
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc")

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 
+from .. import messages
 from ..export import atomic_write, csv_text
 from ..model import Plan, Unit
 from ..safe import output_stems, xlsx_text
@@ -44,9 +45,15 @@ __all__ = [
     "write_matrix_xlsx", "write_matrix_csv", "write_workbook", "html_table", "PLAN_FILES", "MATRIX_UNITS",
 ]
 
-DIVISION_HEADERS = ("序号", "重点任务", "牵头单位", "配合单位", "完成时限")
+#: The columns of a 分工表 (the words come from the catalogue: taskgraph/data/messages.toml).
+DIVISION_COLUMNS = ("number", "title", "content", "lead", "support", "deadline")
+DIVISION_HEADERS = ("序号", "重点任务", "牵头单位", "配合单位", "完成时限")  # without 具体内容, in Chinese
 FULL_TEXT_HEADER = "具体内容"
 UNASSIGNED = "未明确责任单位"
+#: The default of every 分工表 writer: the full text of each task in a 具体内容 column
+#: of its own. An office files the table to check the work against it, and 重点任务
+#: (a heading phrase) alone does not say what is to be done.
+FULL_TEXT = True
 LEAD_MARK = "●"
 SUPPORT_MARK = "○"
 UNIT_SEP = "、"
@@ -56,7 +63,8 @@ UNIT_SEP = "、"
 
 @dataclass(frozen=True)
 class GroupRow:
-    """A section heading of the plan, shown as a row across the table."""
+    """A section heading of the plan, shown as a row across the table (as
+    the plan writes it, where known)."""
 
     level: int  # 0 for a top heading (三、重点任务), 1 below it, …
     heading: str
@@ -64,7 +72,10 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class TaskRow:
-    """One task of a 分工表; ``lead``/``support`` are unit names as written."""
+    """One task of a 分工表, every text as the plan writes it where known:
+    ``title`` its heading phrase or first sentence (重点任务), ``content``
+    its full text (具体内容; for a heading-style item the paragraph under
+    the heading), ``lead``/``support`` unit names."""
 
     number: int  # 序号, counted through the plan
     task_id: str
@@ -74,6 +85,7 @@ class TaskRow:
     support: tuple[str, ...]
     deadline: str
     section: tuple[str, ...] = ()
+    content: str = ""
 
     @property
     def unassigned(self) -> bool:
@@ -83,9 +95,48 @@ class TaskRow:
 Row = Union[GroupRow, TaskRow]
 
 
+def written_prefix(prefix: str, text: str, written: str) -> str:
+    """The part of ``written`` (a text as the file writes it) that
+    normalises to ``prefix``, a start of ``text`` (``written`` normalised):
+    the title of a task with its own punctuation. ``prefix`` itself when the
+    two cannot be aligned.
+
+    >>> written_prefix("实施“锦兴工程”,支持人才", "实施“锦兴工程”,支持人才。创新", "实施“锦兴工程”，支持人才。创新")
+    '实施“锦兴工程”，支持人才'
+    """
+    if not written or not prefix or not text.startswith(prefix):
+        return prefix
+    if written == text:
+        return prefix
+    from ..text import align
+
+    offsets = align(written, text)
+    if offsets is None or len(offsets) < len(prefix):
+        return prefix
+    return written[offsets[0]:offsets[len(prefix) - 1] + 1].strip() or prefix
+
+
+def task_texts(task) -> tuple[str, str]:
+    """(重点任务, 具体内容) of a task as the plan writes them: the heading
+    phrase or first sentence, and the full text (for a heading-style item,
+    whose text is its heading, a line break, then its paragraph: the
+    paragraph, so that 具体内容 does not repeat 重点任务)."""
+    title = task.title or task.text
+    shown_title = written_prefix(title, task.text, task.written)
+    full = task.written or task.text
+    if task.title and task.text.startswith(task.title + "\n") and "\n" in full:
+        full = full[full.index("\n") + 1:]
+    return shown_title, full.strip()
+
+
+def plan_title(plan: Plan) -> str:
+    """The plan's title as written (its file name if it has none)."""
+    return plan.info.title_written or plan.info.title or plan.info.doc
+
+
 def division_title(plan: Plan) -> str:
     """``<plan title>任务分工表`` (the file name if the plan has no title)."""
-    return f"{plan.info.title or plan.info.doc}任务分工表"
+    return f"{plan_title(plan)}{messages.text('division.suffix')}"
 
 
 def division_rows(plan: Plan) -> list[Row]:
@@ -93,43 +144,46 @@ def division_rows(plan: Plan) -> list[Row]:
     section changes (one per heading level that changes), then the task.
 
     A unit named twice in one role is listed once; the order is the
-    document's.
+    document's; names, titles and headings are as the plan writes them.
     """
-    roles: dict[str, dict[str, list[str]]] = {}
+    roles: dict[str, dict[str, dict[str, str]]] = {}  # task -> role -> unit -> as written (document order)
     for a in sorted(plan.assignments, key=lambda a: (a.line, a.order)):
-        names = roles.setdefault(a.task_id, {"lead": [], "support": []})[a.role]
-        if a.unit not in names:
-            names.append(a.unit)
+        roles.setdefault(a.task_id, {"lead": {}, "support": {}})[a.role].setdefault(a.unit, a.written or a.unit)
     rows: list[Row] = []
     current: tuple[str, ...] = ()
     for number, task in enumerate(plan.tasks, start=1):
         section = tuple(task.section)
+        written = tuple(task.section_written) + ("",) * len(section)
+        shown_section = tuple(w or h for h, w in zip(section, written))
         if section != current:
             same = 0
             while same < min(len(section), len(current)) and section[same] == current[same]:
                 same += 1
-            rows.extend(GroupRow(level, heading) for level, heading in enumerate(section) if level >= same)
+            rows.extend(GroupRow(level, heading) for level, heading in enumerate(shown_section) if level >= same)
             current = section
-        r = roles.get(task.task_id, {"lead": [], "support": []})
-        support = tuple(u for u in r["support"] if u not in r["lead"])
-        rows.append(TaskRow(number, task.task_id, task.title or task.text, task.text, tuple(r["lead"]), support,
-                            task.deadline, section))
+        r = roles.get(task.task_id, {"lead": {}, "support": {}})
+        support = tuple(shown for unit, shown in r["support"].items() if unit not in r["lead"])
+        title, content = task_texts(task)
+        rows.append(TaskRow(number, task.task_id, title, task.text, tuple(r["lead"].values()), support,
+                            task.deadline, shown_section, content))
     return rows
 
 
 def _task_cells(row: TaskRow, full_text: bool) -> list[str]:
-    lead = UNIT_SEP.join(row.lead) if row.lead else (UNASSIGNED if row.unassigned else "")
+    lead = UNIT_SEP.join(row.lead) if row.lead else (messages.text("division.unassigned") if row.unassigned else "")
     cells = [str(row.number), row.title]
     if full_text:
-        cells.append(row.text)
+        cells.append(row.content)
     return cells + [lead, UNIT_SEP.join(row.support), row.deadline]
 
 
+def _columns(full_text: bool) -> list[str]:
+    return [c for c in DIVISION_COLUMNS if full_text or c != "content"]
+
+
 def _headers(full_text: bool) -> list[str]:
-    h = list(DIVISION_HEADERS)
-    if full_text:
-        h.insert(2, FULL_TEXT_HEADER)
-    return h
+    """The column names of a 分工表, in the current language."""
+    return [messages.text(f"division.{c}") for c in _columns(full_text)]
 
 
 @dataclass(frozen=True)
@@ -209,7 +263,7 @@ def responsibility_matrix(plan: Plan, units: Mapping[tuple[str, str], Unit] | No
     for a in sorted(plan.assignments, key=lambda a: (a.line, a.order)):
         u = units.get((a.doc, a.unit))
         uid = u.unit_id if u is not None else a.unit
-        label.setdefault(uid, a.unit)
+        label.setdefault(uid, a.written or a.unit)  # the first spelling, as the plan writes it
         first.setdefault(uid, len(first))
         key = (a.task_id, uid)
         if marks.get(key) != LEAD_MARK:
@@ -231,8 +285,7 @@ def responsibility_matrix(plan: Plan, units: Mapping[tuple[str, str], Unit] | No
         else:
             rows.append(MatrixRow(row.number, row.task_id, row.title, tuple(sorted(by_task.get(row.task_id, ()))),
                                   len(ids)))
-    return Matrix(plan.info.doc, plan.info.title or plan.info.doc, tuple(label[uid] for uid in ids), tuple(ids),
-                  tuple(rows))
+    return Matrix(plan.info.doc, plan_title(plan), tuple(label[uid] for uid in ids), tuple(ids), tuple(rows))
 
 
 def display_width(text: str) -> int:
@@ -246,12 +299,12 @@ def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     return csv_text(header, rows).encode("utf-8-sig")  # BOM: Excel reads Chinese right
 
 
-def write_division_csv(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+def write_division_csv(plan: Plan, path: str | Path, full_text: bool = FULL_TEXT) -> Path:
     """The 分工表 as flat CSV: one row per task, the section as a column
     (分组, headings joined by `` / ``), then the task id (任务编号)."""
     header = _headers(full_text)
-    header.insert(1, "分组")
-    header.append("任务编号")
+    header.insert(1, messages.text("division.section"))
+    header.append(messages.text("division.task_id"))
     rows = []
     for row in division_rows(plan):
         if isinstance(row, TaskRow):
@@ -266,7 +319,7 @@ def _md_cell(text: str) -> str:
     return re.sub(r"\s*\n\s*", "<br>", text)
 
 
-def division_markdown(plan: Plan, full_text: bool = False) -> str:
+def division_markdown(plan: Plan, full_text: bool = FULL_TEXT) -> str:
     """The 分工表 as a Markdown pipe table under a heading; group rows carry
     the heading in bold in the 重点任务 column."""
     header = _headers(full_text)
@@ -280,16 +333,16 @@ def division_markdown(plan: Plan, full_text: bool = False) -> str:
         else:
             cells = [_md_cell(c) for c in _task_cells(row, full_text)]
             if row.unassigned:
-                cells[header.index("牵头单位")] = f"**{UNASSIGNED}**"
+                cells[_columns(full_text).index("lead")] = f"**{messages.text('division.unassigned')}**"
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 
-def write_division_markdown(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+def write_division_markdown(plan: Plan, path: str | Path, full_text: bool = FULL_TEXT) -> Path:
     return atomic_write(path, division_markdown(plan, full_text).encode("utf-8"))
 
 
-def division_html(plan: Plan, full_text: bool = False, table_id: str = "") -> str:
+def division_html(plan: Plan, full_text: bool = FULL_TEXT, table_id: str = "") -> str:
     """The 分工表 as an HTML ``<table>`` (a fragment; every text escaped).
     Group rows have class ``group level-N``, unassigned tasks ``unassigned``."""
     e = html.escape
@@ -320,7 +373,7 @@ td:first-child{text-align:right;white-space:nowrap}
 """
 
 
-def write_division_html(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+def write_division_html(plan: Plan, path: str | Path, full_text: bool = FULL_TEXT) -> Path:
     """The 分工表 as a small standalone HTML page (inline CSS only)."""
     title = html.escape(division_title(plan))
     page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
@@ -353,7 +406,7 @@ def _fmt(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
-        return "是" if v else "否"
+        return messages.text("workbook.yes" if v else "workbook.no")
     if isinstance(v, float):
         return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"
     if isinstance(v, (list, tuple, set, frozenset)):
@@ -380,7 +433,7 @@ PLAN_FILES = (("分工表", "xlsx"), ("分工表", "docx"), ("分工表", "csv")
 
 def write_division(plan: Plan, out_dir: str | Path, stem: str | None = None,
                    formats: Sequence[str] = ("xlsx", "docx", "csv", "md", "html"),
-                   full_text: bool = False) -> list[Path]:
+                   full_text: bool = FULL_TEXT) -> list[Path]:
     """Write the plan's 分工表 as ``<stem>-分工表.<fmt>`` for each format
     (default stem: the document's name, see :func:`taskgraph.safe.output_stems`)."""
     out = Path(out_dir)
@@ -397,8 +450,14 @@ _GROUP_FILLS = ("D9D9D9", "EDEDED", "F5F5F5")
 _UNASSIGNED_FILL = "FCE4D6"
 _LEAD_FILL = "D6E6F4"
 _SUPPORT_FILL = "FBEBD0"
-_COLUMN_CAPS = {"序号": 6, "重点任务": 48, FULL_TEXT_HEADER: 70, "牵头单位": 26, "配合单位": 40, "完成时限": 14,
-                "分组": 30}
+_COLUMN_CAPS = {"number": 6, "title": 34, "content": 64, "lead": 22, "support": 30, "deadline": 12, "section": 30}
+_COLUMN_CAPS_SHORT = {"title": 48, "lead": 26, "support": 40, "deadline": 14}  # without 具体内容
+
+#: Points of one line of wrapped 10.5 pt text: Chinese fonts draw about 1.4 em a line
+#: (LibreOffice's Noto CJK a little more), so a row fits its text in Excel, WPS and LibreOffice.
+LINE_POINTS = 15.5
+#: Points a 10.5 pt row needs above and below its text.
+ROW_PADDING = 4.0
 
 
 def _xl_styles():
@@ -408,7 +467,7 @@ def _xl_styles():
     return {
         "font": Font(name=style.OFFICE_FONT, size=10.5, charset=134),
         "bold": Font(name=style.OFFICE_HEADING_FONT, size=10.5, charset=134),
-        "title": Font(name=style.OFFICE_HEADING_FONT, size=16, charset=134),
+        "title": Font(name=style.OFFICE_TITLE_FONT, size=16, bold=True, charset=134),
         "unassigned": Font(name=style.OFFICE_FONT, size=10.5, charset=134, color="C00000"),
         "border": Border(left=thin, right=thin, top=thin, bottom=thin),
         "wrap": Alignment(wrap_text=True, vertical="top"),
@@ -426,8 +485,35 @@ def _fit_width(header: str, values: Iterable[str], cap: int | None = None) -> fl
     return min(widest + 2, cap or 60)
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width`` Excel units wide
+    (a CJK character is two units; a line break starts a line)."""
+    room = max(2.0, width - 1.5)  # the cell's own padding
+    lines = 0
+    for part in str(text).split("\n"):
+        lines += max(1, math.ceil(display_width(part) / room))
+    return lines
+
+
+def row_height(cells: Iterable[tuple[str, float]], size: float = 10.5) -> float:
+    """Points a row needs so that each ``(text, column width)`` shows
+    whole: spreadsheet programs other than Excel do not fit row heights
+    when they open a file, so every wrapped row carries its height."""
+    lines = max((wrapped_lines(t, w) for t, w in cells if t), default=1)
+    return round(lines * LINE_POINTS * size / 10.5 + ROW_PADDING, 1)
+
+
+def _fit_rows(ws, texts: Mapping[int, Sequence[tuple[int, str]]], widths: Mapping[int, float]) -> None:
+    """Set the height of every row in ``texts`` ({row: [(column, text)]});
+    a column of ``0`` stands for a text merged across the whole row."""
+    whole = sum(widths.values())
+    for r, cells in texts.items():
+        ws.row_dimensions[r].height = row_height((t, whole if c == 0 else widths[c]) for c, t in cells)
+
+
 def _print_setup(ws, title_row: int) -> None:
-    """A4 landscape, fit to the page width, the header row on every page."""
+    """A4 landscape, fit to the page width, the header row on every page,
+    ``第 N 页 共 M 页`` in the footer, inside the bottom margin."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -436,8 +522,13 @@ def _print_setup(ws, title_row: int) -> None:
     ws.print_title_rows = f"{title_row}:{title_row}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.8  # inches: room for the footer below the table
+    ws.page_margins.header = 0.3
+    ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = messages.text("division.footer")
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.font = style.OFFICE_FONT
 
 
 def _put(ws, row: int, column: int, value: object):
@@ -462,50 +553,66 @@ def _xlsx_bytes(wb) -> bytes:
     return _stable_zip(buf.getvalue())
 
 
-def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
+def _xl_title(ws, text: str, n: int, s: dict, widths: Mapping[int, float] | None = None) -> None:
+    """Row 1: the title, merged across ``n`` columns."""
+    _put(ws, 1, 1, text)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, n))
+    ws.cell(1, 1).font = s["title"]
+    ws.cell(1, 1).alignment = s["centre"]
+    whole = sum(widths.values()) if widths else 120
+    ws.row_dimensions[1].height = max(30, wrapped_lines(text, whole * 10.5 / 16) * 22 + 8)
+
+
+def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = FULL_TEXT) -> Path:
     """The 分工表 as an Excel workbook: a title row, a styled header row
     (frozen, filtered, repeated on every printed page), group rows merged
-    across, wrapped text, column widths fitted to Chinese text, A4 landscape.
+    across, wrapped text in rows tall enough to show it, column widths
+    fitted to Chinese text, A4 landscape with ``第 N 页 共 M 页`` below.
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     s = _xl_styles()
+    keys = _columns(full_text)
     header = _headers(full_text)
     n = len(header)
     rows = division_rows(plan)
     wb = Workbook()
     ws = wb.active
-    ws.title = "任务分工表"
-    _put(ws, 1, 1, division_title(plan))
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
-    ws.cell(1, 1).font = s["title"]
-    ws.cell(1, 1).alignment = s["centre"]
-    ws.row_dimensions[1].height = 30
+    ws.title = _sheet_name(messages.text("division.sheet"), set())
     _put_row(ws, 2, header)
     for c in range(1, n + 1):
         cell = ws.cell(2, c)
         cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
     columns: list[list[str]] = [[] for _ in header]
+    texts: dict[int, list[tuple[int, str]]] = {2: list(enumerate(header, start=1))}
+    lead_col = keys.index("lead") + 1
     r = 2
     for row in rows:
         r += 1
         if isinstance(row, GroupRow):
             _xl_group_row(ws, r, row, n, s)
+            texts[r] = [(0, row.heading)]
             continue
         cells = _task_cells(row, full_text)
         for c, value in enumerate(cells, start=1):
             cell = _put(ws, r, c, int(value) if c == 1 else value)
             cell.font, cell.alignment, cell.border = s["font"], s["wrap"], s["border"]
             columns[c - 1].append(value)
+        texts[r] = list(enumerate(cells, start=1))
         if row.unassigned:
             for c in range(1, n + 1):
                 ws.cell(r, c).fill = s["fill"](_UNASSIGNED_FILL)
-            ws.cell(r, header.index("牵头单位") + 1).font = s["unassigned"]
+            ws.cell(r, lead_col).font = s["unassigned"]
         ws.cell(r, 1).alignment = s["centre"]
         ws.cell(r, n).alignment = s["centre"]
-    for c, h in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = _fit_width(h, columns[c - 1], _COLUMN_CAPS.get(h))
+    caps = {**_COLUMN_CAPS, **({} if full_text else _COLUMN_CAPS_SHORT)}
+    widths = {}
+    for c, (key, h) in enumerate(zip(keys, header), start=1):
+        widths[c] = _fit_width(h, columns[c - 1], caps.get(key))
+        ws.column_dimensions[get_column_letter(c)].width = widths[c]
+    _xl_title(ws, division_title(plan), n, s, widths)
+    _fit_rows(ws, texts, widths)
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{get_column_letter(n)}{r}"
     _print_setup(ws, 2)
@@ -542,10 +649,17 @@ def _other_marks(matrix: Matrix, row: MatrixRow, k: int) -> str:
     return UNIT_SEP.join(f"{matrix.units[j]}{mark}" for j, mark in row.cells if j >= k)
 
 
+def matrix_title(matrix: Matrix) -> str:
+    """``<plan title>责任矩阵``."""
+    return f"{matrix.title}{messages.text('matrix.suffix')}"
+
+
 def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
-    """The responsibility matrix as a workbook: a row per task (group rows
-    for sections), a column per unit with ● lead / ○ support, and totals per
-    row (牵头, 配合, 合计) and per column (the last three rows).
+    """The responsibility matrix as a workbook: the plan's title and a
+    legend, a row per task (group rows for sections), a column per unit
+    with ● lead / ○ support, and totals per row (牵头, 配合, 合计) and per
+    column (the last three rows); rows tall enough for their text, the
+    header repeated on every printed page, page numbers in the footer.
 
     At most :data:`MATRIX_UNITS` unit columns (the units with most tasks);
     the marks of the others, in a plan naming more, go into the 其余单位
@@ -554,28 +668,33 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
+    t = messages.text
     s = _xl_styles()
     k, wide = _matrix_shape(matrix)
     units = list(matrix.units[:k])
-    header = ["序号", "重点任务", *units, *([OTHER_UNITS] if wide else []), "牵头", "配合", "合计"]
+    header = [t("division.number"), t("division.title"), *units, *([t("matrix.other_units")] if wide else []),
+              t("matrix.lead"), t("matrix.support"), t("matrix.total")]
     n = len(header)
     dense = len(matrix.rows) * n <= DENSE_CELLS
     wb = Workbook()
     ws = wb.active
-    ws.title = "责任矩阵"
-    _put_row(ws, 1, header)
+    ws.title = _sheet_name(t("matrix.sheet"), set())
+    H = 2  # the header row, under the title
+    _put_row(ws, H, header)
     for c in range(1, n + 1):
-        cell = ws.cell(1, c)
+        cell = ws.cell(H, c)
         cell.font, cell.fill, cell.border = s["bold"], s["header_fill"], s["border"]
         cell.alignment = s["vertical"] if 3 <= c <= 2 + k else s["centre"]
-    ws.row_dimensions[1].height = min(400, 14 * max([len(u) for u in units] + [2]) + 10)
+    ws.row_dimensions[H].height = min(400, 14 * max([len(u) for u in units] + [2]) + 10)
     titles, others = [], []
+    texts: dict[int, list[tuple[int, str]]] = {}
     fills = {LEAD_MARK: s["fill"](_LEAD_FILL), SUPPORT_MARK: s["fill"](_SUPPORT_FILL)}
-    r = 1
+    r = H
     for row in matrix.rows:
         r += 1
         if isinstance(row, GroupRow):
             _xl_group_row(ws, r, row, n, s)
+            texts[r] = [(0, row.heading)]
             continue
         titles.append(row.title)
         values: dict[int, object] = {1: row.number, 2: row.title}
@@ -584,6 +703,7 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
             others.append(_other_marks(matrix, row, k))
             values[3 + k] = others[-1] or None
         values.update({n - 2: row.n_lead, n - 1: row.n_support, n: row.n_lead + row.n_support})
+        texts[r] = [(2, row.title)] + ([(3 + k, others[-1])] if wide else [])
         for c in (range(1, n + 1) if dense else sorted(values)):
             value = values.get(c)
             cell = _put(ws, r, c, value)
@@ -595,8 +715,8 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
             ws.cell(r, 2).fill = s["fill"](_UNASSIGNED_FILL)
     last_task_row = r
     lead, support = matrix.column_totals()
-    for label, counts in ((f"牵头 {LEAD_MARK}", lead), (f"配合 {SUPPORT_MARK}", support),
-                          ("合计", [a + b for a, b in zip(lead, support)])):
+    for label, counts in ((f"{t('matrix.lead')} {LEAD_MARK}", lead), (f"{t('matrix.support')} {SUPPORT_MARK}", support),
+                          (t("matrix.total"), [a + b for a, b in zip(lead, support)])):
         r += 1
         _put(ws, r, 2, label)
         for j, v in enumerate(counts[:k]):
@@ -605,15 +725,18 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
             cell = ws.cell(r, c)
             cell.font, cell.border, cell.fill = s["bold"], s["border"], s["header_fill"]
             cell.alignment = s["centre"]
-    ws.column_dimensions["A"].width = 6
-    ws.column_dimensions["B"].width = _fit_width("重点任务", titles, 40)
+    widths = {1: 6.0, 2: float(_fit_width(t("division.title"), titles, 40))}
     for c in range(3, n + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 4.5 if c <= 2 + k else 6
+        widths[c] = 4.5 if c <= 2 + k else 6.0
     if wide:
-        ws.column_dimensions[get_column_letter(3 + k)].width = _fit_width(OTHER_UNITS, others, 60)
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(n)}{last_task_row}"
-    _print_setup(ws, 1)
+        widths[3 + k] = float(_fit_width(t("matrix.other_units"), others, 60))
+    for c, w in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = w
+    _xl_title(ws, f"{matrix_title(matrix)}（{t('matrix.legend')}）", n, s, widths)
+    _fit_rows(ws, texts, widths)
+    ws.freeze_panes = f"C{H + 1}"
+    ws.auto_filter.ref = f"A{H}:{get_column_letter(n)}{last_task_row}"
+    _print_setup(ws, H)
     return atomic_write(path, _xlsx_bytes(wb))
 
 
@@ -651,16 +774,20 @@ Sheet = Union["pd.DataFrame", Sequence[Mapping[str, object]]]
 
 
 def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
-                   headers: Mapping[str, str] | None = None) -> Path:
+                   headers: Mapping[str, str] | None = None, percent: Iterable[str] = ()) -> Path:
     """Several tables as the sheets of one workbook, each with a styled,
     frozen and filtered header row, fitted column widths and A4 landscape
     print setup. A sheet is a DataFrame or a list of dicts; an empty one
-    gets a note. ``headers`` renames columns (e.g. ``{"lead": "牵头"}``)."""
+    gets a note. ``headers`` renames columns (e.g. ``{"lead": "牵头"}``);
+    a second column that would show the same name is numbered (``任务数（2）``). Columns in ``percent`` hold shares (0–1) and
+    show as percentages; true/false shows as 是/否."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     s = _xl_styles()
     headers = headers or {}
+    percent = set(percent)
+    yes, no = messages.text("workbook.yes"), messages.text("workbook.no")
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -668,9 +795,10 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
         columns, records = _records(data)
         ws = wb.create_sheet(_sheet_name(name, used))
         if not columns:
-            _put(ws, 1, 1, "(无数据)")
+            _put(ws, 1, 1, messages.text("workbook.empty"))
             continue
-        _put_row(ws, 1, [headers.get(c, c) for c in columns])
+        shown = _unique_headers(columns, headers)
+        _put_row(ws, 1, shown)
         for c in range(1, len(columns) + 1):
             cell = ws.cell(1, c)
             cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["header_fill"], s["centre"], s["border"]
@@ -679,21 +807,39 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
         for rec in records:
             r += 1
             values = [_plain(rec.get(c)) for c in columns]
-            values = [_fmt(v) if isinstance(v, (list, tuple, set, frozenset)) else v for v in values]
+            values = [_fmt(v) if isinstance(v, (list, tuple, set, frozenset)) else
+                      (yes if v else no) if isinstance(v, bool) else v for v in values]
             for c, v in enumerate(values, start=1):
                 cell = _put(ws, r, c, v)
                 cell.font, cell.alignment = s["font"], s["wrap"]
-                texts[c - 1].append(_fmt(v))
+                if columns[c - 1] in percent and isinstance(v, (int, float)):
+                    cell.number_format = "0.0%"
+                    texts[c - 1].append(f"{v:.1%}")
+                elif isinstance(v, float):
+                    cell.number_format = "0.000" if abs(v) < 1000 else "0"
+                    texts[c - 1].append(f"{v:.3f}")
+                else:
+                    texts[c - 1].append(_fmt(v))
         for c in range(1, len(columns) + 1):
-            ws.column_dimensions[get_column_letter(c)].width = _fit_width(str(headers.get(columns[c - 1],
-                                                                                          columns[c - 1])),
-                                                                          texts[c - 1], 50)
+            ws.column_dimensions[get_column_letter(c)].width = _fit_width(shown[c - 1], texts[c - 1], 50)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{r}"
         _print_setup(ws, 1)
     if not wb.sheetnames:
-        wb.create_sheet("空")
+        wb.create_sheet(messages.text("workbook.empty").strip("（）()"))
     return atomic_write(path, _xlsx_bytes(wb))
+
+
+def _unique_headers(columns: Sequence[str], headers: Mapping[str, str]) -> list[str]:
+    shown = [str(headers.get(c, c)) for c in columns]
+    seen: dict[str, int] = {}
+    for h in shown:
+        seen[h] = seen.get(h, 0) + 1
+    out, n = [], {}
+    for h in shown:
+        n[h] = n.get(h, 0) + 1
+        out.append(f"{h}（{n[h]}）" if seen[h] > 1 and n[h] > 1 else h)
+    return out
 
 
 def _records(data: Sheet) -> tuple[list[str], list[Mapping[str, object]]]:
@@ -728,77 +874,202 @@ def _sheet_name(name: str, used: set[str]) -> str:
 _DOCX_WIDTHS_MM = {False: (12, 97, 50, 73, 25), True: (12, 50, 97, 35, 43, 20)}
 
 
-def write_division_docx(plan: Plan, path: str | Path, full_text: bool = False) -> Path:
-    """The 分工表 as a Word document: A4 landscape, a real table whose header
-    row repeats on every page, group rows merged across, 宋体/黑体 set as the
-    East-Asian fonts (``w:eastAsia``) so Word shows them as intended."""
+def _docx_document(title: str, subtitle: str = ""):
+    """A Word document for a table: A4 landscape, GB/T 9704 fonts set as the
+    East-Asian fonts (``w:eastAsia``, with fallbacks in the font table), the
+    title (宋体 bold, 小二), ``第 N 页 共 M 页`` in the footer."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
-    from docx.table import _Cell
 
-    header = _headers(full_text)
     doc = Document()
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by = division_title(plan), "taskgraph", "taskgraph"
+    props.title, props.author, props.last_modified_by = title, "taskgraph", "taskgraph"
     props.comments = ""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.left_margin = section.right_margin = Mm(20)
-    section.top_margin = section.bottom_margin = Mm(18)
+    section.top_margin = Mm(18)
+    section.bottom_margin = Mm(20)
+    section.footer_distance = Mm(8)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
-    _set_fonts(normal.element, style.OFFICE_FONT)
+    _set_fonts(normal.element, style.OFFICE_BODY_FONT)
     _set_lang(normal.element)
+    _font_table(doc)
 
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, division_title(plan), style.OFFICE_HEADING_FONT, Pt(16))
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    head.paragraph_format.space_after = Pt(6)
+    _run(head, title, style.OFFICE_TITLE_FONT, Pt(18)).bold = True
+    if subtitle:
+        sub = doc.add_paragraph()
+        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(sub, subtitle, style.OFFICE_BODY_FONT, Pt(12))
+    _page_numbers(section.footer.paragraphs[0])
+    return doc
+
+
+def _docx_table(doc, header: Sequence[str], widths_mm: Sequence[float], rows: Iterable,
+                centred: Sequence[int] = (), emphasis: int | None = None):
+    """A real Word table: the header row repeated on every page, no row
+    split across pages (``w:cantSplit``), a section row kept with the row
+    after it (keep with next). ``rows`` yields :class:`GroupRow` or
+    ``(cells, unassigned)``; ``centred`` are the columns centred,
+    ``emphasis`` the column set bold in an unassigned row."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+    from docx.table import _Cell
 
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = [Mm(w) for w in _DOCX_WIDTHS_MM[full_text]]
+    widths = [Mm(w) for w in widths_mm]
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths):  # LibreOffice reads the grid,
         col.w = width                                                   # Word the cell widths
     head = table.rows[0]
     _repeat_header(head)
+    _cant_split(head._tr)
     for cell, text, width in zip(head.cells, header, widths):
         cell.width = width
         _shade(cell, _HEADER_FILL)
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
         _run(p, text, style.OFFICE_HEADING_FONT, Pt(10.5))
-    lead_col = header.index("牵头单位")
     tbl = table._tbl
-    for row in division_rows(plan):
+    for row in rows:
         # table.add_row().cells, without what makes it quadratic in a long plan (looking up the grid
         # among all rows, then walking every cell of the table for the new row's)
         tr = tbl.add_tr()
+        _cant_split(tr)
         cells = [_Cell(tr.add_tc(), table) for _ in widths]
         for cell, width in zip(cells, widths):
             cell.width = width
         if isinstance(row, GroupRow):
             merged = cells[0].merge(cells[-1])
             _shade(merged, _GROUP_FILLS[min(row.level, len(_GROUP_FILLS) - 1)])
-            _run(merged.paragraphs[0], row.heading, style.OFFICE_HEADING_FONT, Pt(10.5))
+            p = merged.paragraphs[0]
+            p.paragraph_format.keep_with_next = True  # never alone at the foot of a page
+            _run(p, row.heading, style.OFFICE_HEADING_FONT, Pt(10.5))
             continue
-        for j, (cell, text) in enumerate(zip(cells, _task_cells(row, full_text))):
+        values, unassigned = row
+        for j, (cell, text) in enumerate(zip(cells, values)):
             p = cell.paragraphs[0]
-            if j == 0 or j == len(header) - 1:
+            if j in centred:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = _run(p, text, style.OFFICE_FONT, None)
-            if row.unassigned:
+            run = _run(p, text, style.OFFICE_BODY_FONT, None)
+            if unassigned:
                 _shade(cell, _UNASSIGNED_FILL)
-                if j == lead_col:
+                if j == emphasis:
                     run.bold = True
+    return table
+
+
+def _docx_bytes(doc) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
-    return atomic_write(path, _stable_zip(buf.getvalue()))
+    return _stable_zip(buf.getvalue())
+
+
+def write_division_docx(plan: Plan, path: str | Path, full_text: bool = FULL_TEXT) -> Path:
+    """The 分工表 as a Word document: A4 landscape, a real table whose header
+    row repeats on every page, rows never split across pages, section rows
+    merged across and kept with the next row, page numbers in the footer,
+    GB/T 9704 fonts (:func:`_docx_document`)."""
+    header = _headers(full_text)
+    doc = _docx_document(division_title(plan))
+    rows = ((row if isinstance(row, GroupRow) else (_task_cells(row, full_text), row.unassigned))
+            for row in division_rows(plan))
+    _docx_table(doc, header, _DOCX_WIDTHS_MM[full_text], rows, centred=(0, len(header) - 1),
+                emphasis=_columns(full_text).index("lead"))
+    return atomic_write(path, _docx_bytes(doc))
+
+
+def _cant_split(tr) -> None:
+    """A table row that is never split across two pages (``w:cantSplit``)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.insert(0, el)
+
+
+def _page_numbers(paragraph) -> None:
+    """``第 N 页 共 M 页`` as PAGE and NUMPAGES fields, centred."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def field(instr: str) -> None:
+        run = _run(paragraph, "", style.OFFICE_BODY_FONT, Pt(10.5))
+        for kind in ("begin", None, "separate", "end"):
+            if kind is None:
+                el = OxmlElement("w:instrText")
+                el.set(qn("xml:space"), "preserve")
+                el.text = f" {instr} "
+            else:
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), kind)
+            run._r.append(el)
+            if kind == "separate":
+                t = OxmlElement("w:t")
+                t.text = "1"
+                run._r.append(t)
+
+    t = messages.text
+    _run(paragraph, t("division.page_before"), style.OFFICE_BODY_FONT, Pt(10.5))
+    field("PAGE")
+    _run(paragraph, t("division.page_middle"), style.OFFICE_BODY_FONT, Pt(10.5))
+    field("NUMPAGES")
+    if t("division.page_after"):
+        _run(paragraph, t("division.page_after"), style.OFFICE_BODY_FONT, Pt(10.5))
+
+
+def _font_table(doc) -> None:
+    """Name the fallbacks of each Chinese font in the document's font table
+    (``w:font/w:altName``, and the GB 2312 charset), so that Word, WPS and
+    LibreOffice pick a font of the same kind where one is missing."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    part = doc.part
+    fonts = None
+    for rel in part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            fonts = rel.target_part
+    if fonts is None:  # pragma: no cover - python-docx's template has one
+        return
+    from docx.opc.part import XmlPart
+    from docx.oxml import parse_xml
+
+    root = fonts.element if isinstance(fonts, XmlPart) else parse_xml(fonts.blob)
+    for name, alts in style.OFFICE_FALLBACKS.items():
+        font = OxmlElement("w:font")
+        font.set(qn("w:name"), name)
+        alt = OxmlElement("w:altName")
+        alt.set(qn("w:val"), ",".join(alts))
+        font.append(alt)
+        charset = OxmlElement("w:charset")
+        charset.set(qn("w:val"), "86")  # GB 2312
+        font.append(charset)
+        family = OxmlElement("w:family")
+        family.set(qn("w:val"), "modern" if name == "黑体" else "roman")
+        font.append(family)
+        root.append(font)
+    if not isinstance(fonts, XmlPart):
+        from lxml import etree
+
+        fonts._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _run(paragraph, text: str, east_asian: str, size):
@@ -818,6 +1089,7 @@ def _set_fonts(element, east_asian: str) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), style.OFFICE_LATIN_FONT)
     fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def _set_lang(element) -> None:
