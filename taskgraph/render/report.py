@@ -304,7 +304,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out)
     sources = [review.source_lines(plan) for plan in plans]  # the review pages show the plans' text as written
     shown = "".join(sorted({c for lines in sources if lines for text in lines.values() for c in text}))
-    figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft) + shown + review.PAGE_WORDS, font)
+    figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft) + shown + review.page_words(), font)
     step(f"figures ({len(jobs)})")
     drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"))
     embedded = {}

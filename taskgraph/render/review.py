@@ -43,6 +43,15 @@ ROLE_WORD = {"lead": "牵头", "support": "配合"}
 PAGE_WORDS = ("已更正图例牵头单位配合按名称查到的位置表格文字无分隔符时单位按名称在该行查找返回报告全部角色或显示项任务"
               "需要核对没有特别读取结果原文无法再次来自标准输入文件已移走只列出分工表重点核对到这一行关系已在中标出"
               "（）：；、—·")
+
+
+def page_words() -> str:
+    """Every character the review pages may show besides the plans' own
+    text: the page's words and every reason a read is checked for (so that
+    the report's one font cut holds them all)."""
+    from ..checks import EDGE_CHECKS, TASK_CHECKS
+
+    return PAGE_WORDS + "".join(reason(c) + short(c) for c in EDGE_CHECKS + TASK_CHECKS)
 ROLE_TAG = {"lead": "牵", "support": "配"}
 _SEARCH_LINES = 40  # lines from a table row's first line where its names are looked for
 
