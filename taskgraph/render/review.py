@@ -83,8 +83,15 @@ def write_reviews(corpus: "Corpus", folder: str | Path, stems: list[str], font=N
     out = []
     if sources is None:
         sources = [source_lines(plan) for plan in corpus.plans]
+    # one font cut for every page (made once, then read from the cache): the
+    # characters of all the plans' texts, of their units and of the page's words
+    chars = {c for lines in sources if lines for text in lines.values() for c in text}
+    chars.update(c for plan in corpus.plans for t in plan.tasks for c in t.task_id + t.title)
+    chars.update(c for plan in corpus.plans for a in plan.assignments for c in a.unit)
+    chars.update(c for plan in corpus.plans for c in (plan.info.title or plan.info.doc))
+    font_text = page_words() + "".join(sorted(chars))
     for plan, stem, lines in zip(corpus.plans, stems, sources):
-        page = review_html(plan, corpus, lines, font=font)
+        page = review_html(plan, corpus, lines, font=font, font_text=font_text)
         out.append(atomic_write(folder / f"{stem}.html", page.encode("utf-8")))
     return out
 
@@ -142,8 +149,10 @@ def _spans(plan: "Plan", lines: dict[int, str]) -> tuple[dict[int, list[tuple[in
     return per_line, how
 
 
-def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, font=None) -> str:
-    """The review page of one plan (``lines``: :func:`source_lines`)."""
+def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, font=None,
+                font_text: str | None = None) -> str:
+    """The review page of one plan (``lines``: :func:`source_lines`;
+    ``font_text``: the characters its font is cut to, default the page's own)."""
     from ..checks import joined  # noqa: F401  (the codes' order is the records')
 
     info = plan.info
@@ -269,14 +278,17 @@ def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, fo
     add("</tbody></table></section></div>")
 
     content = "\n".join(parts)
-    return _page(content, title, font)
+    return _page(content, title, font, font_text)
 
 
-def _page(content: str, title: str, font) -> str:
+def _page(content: str, title: str, font, font_text: str | None = None) -> str:
     import re
 
     css = _CSS
-    woff = style.web_font(re.sub(r"<[^>]*>", "", content), font)
+    text = re.sub(r"<[^>]*>", "", content)
+    if font_text is not None and not set(text) <= set(font_text) | set(style._ALWAYS):
+        font_text = None  # (a character the shared cut lacks: this page gets its own)
+    woff = style.web_font(text if font_text is None else font_text, font)
     if woff is not None:
         data = base64.b64encode(woff).decode("ascii")
         css = (f'@font-face{{font-family:"{style.WEB_FONT_FAMILY}";src:url(data:font/woff;base64,{data}) '
