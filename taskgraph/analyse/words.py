@@ -56,7 +56,7 @@ def _jieba():
         return None
     with open(DATA_FILE, "rb") as fh:
         for word in _toml.load(fh).get("words", ()):
-            rjieba.add_word(word)
+            rjieba.add_word(word, None, None)
     return rjieba
 
 
