@@ -21,7 +21,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-__all__ = ["core_periphery", "lead_betweenness", "EXACT_BETWEENNESS"]
+__all__ = ["core_periphery", "lead_betweenness", "analysis_labels", "EXACT_BETWEENNESS"]
 
 #: Places up to this many units get exact betweenness; larger ones a sample
 #: of this many sources.
@@ -90,3 +90,16 @@ def lead_betweenness(units: pd.DataFrame, coord: pd.DataFrame) -> dict:
         for node, uid in zip(grp["node"], grp["unit_id"]):
             out[node] = round(bc.get(uid, 0.0), 12)
     return out
+
+
+def analysis_labels() -> dict:
+    """The words people are shown for the analyses' machine values
+    (``data/analysis.toml``: verdicts, roles, core)."""
+    from pathlib import Path
+
+    try:  # Python >= 3.11
+        import tomllib as toml
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        import tomli as toml  # type: ignore[no-redef]
+    with open(Path(__file__).resolve().parent.parent / "data" / "analysis.toml", "rb") as fh:
+        return toml.load(fh)

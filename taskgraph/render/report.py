@@ -63,6 +63,12 @@ HEADERS = {
     "lead_function_a": "甲牵头职能", "lead_function_b": "乙牵头职能", "line": "行", "level": "级别",
     "code": "类型", "message": "内容", "title": "重点任务", "name": "单位（规范名）", "names": "文中写法",
     "known": "已收录", "file": "文件",
+    # significance, roles, grouping quality (issue 15)
+    "expected": "随机期望共同任务", "p_value": "p 值", "q_value": "q 值（BH 校正）", "significant": "超出随机",
+    "within_z": "组内联系 z", "participation": "参与系数", "role": "角色", "core": "核心", "betweenness": "中介度",
+    "core_units": "核心单位数", "core_fit": "核心—外围拟合度", "clusters": "分组数", "edges": "连线数",
+    "null_modularity": "随机图模块度", "null_sd": "随机图标准差", "z": "z 值", "pairs": "单位对（检验数）",
+    "significant_pairs": "超出随机的单位对", "verdict": "结论",
 }
 
 #: Columns holding a share (0–1), shown as percentages.
@@ -90,6 +96,7 @@ class Analyses:
     pairs: "pd.DataFrame"
     members: "pd.DataFrame"
     clusters: "pd.DataFrame"
+    cluster_places: "pd.DataFrame"
     coordination: "pd.DataFrame"
     coordinators: "pd.DataFrame"
     function_matrix: "pd.DataFrame"
@@ -101,7 +108,7 @@ class Analyses:
         return {
             "单位负荷": self.load, "职能负荷": self.function_load, "负荷集中度": self.concentration,
             "检查": self.lint.assign(check=[CHECK_LABELS.get(c, c) for c in self.lint["check"]]),
-            "聚类": self.clusters, "聚类成员": self.members, "单位对": self.pairs,
+            "聚类": self.clusters, "聚类质量": self.cluster_places, "聚类成员": self.members, "单位对": self.pairs,
             "协调关系": self.coordination, "协调者": self.coordinators, "职能×地区": self.function_matrix,
             "地区相似度": self.similarity, "相似任务": self.matches,
         }
@@ -110,17 +117,51 @@ class Analyses:
 def run_analyses(corpus: "Corpus") -> Analyses:
     """Build the task–unit graph and run every analysis of :mod:`taskgraph.analyse`."""
     from .. import analyse
-    from ..analyse.clusters import cluster_members
+    from ..analyse.clusters import cluster_tables
     from ..graph import build_graph
 
     G = build_graph(corpus)
+    ct = cluster_tables(G)  # one projection, null model and Louvain ensemble for all the cluster tables
     return Analyses(
         graph=G, load=analyse.unit_load(G), function_load=analyse.unit_load(G, by="function"),
-        concentration=analyse.place_concentration(G), lint=_lint(G), pairs=analyse.unit_pairs(G),
-        members=cluster_members(G), clusters=analyse.unit_clusters(G), coordination=analyse.coordination(G),
-        coordinators=analyse.coordinators(G), function_matrix=analyse.function_matrix(G),
+        concentration=analyse.place_concentration(G), lint=_lint(G), pairs=ct["unit_pairs"],
+        members=ct["cluster_units"], clusters=ct["clusters"], cluster_places=ct["cluster_places"],
+        coordination=ct["coordination"],
+        coordinators=ct["coordinators"], function_matrix=analyse.function_matrix(G),
         similarity=analyse.place_similarity(G), matches=analyse.matching_tasks(G),
     )
+
+
+def _cluster_quality(a: Analyses) -> str:
+    """Per place, whether its grouping is clear, weak or not above chance,
+    with the numbers behind it (:func:`taskgraph.analyse.clusters.cluster_places`)."""
+    from ..analyse.clusters import NULL_RUNS
+    from ..analyse.roles import analysis_labels
+
+    words = analysis_labels()
+    places = a.cluster_places
+    items = []
+    for r in places.to_dict("records"):
+        v = r["verdict"]
+        z = "—" if r["z"] != r["z"] else f"{r['z']:.1f}"
+        items.append(f"<li><strong>{_e(r['place'])}：分组{_e(words['verdict'].get(v, v))}</strong>"
+                     f"（模块度 {r['modularity']:.3f}，同度数随机分工 {r['null_modularity']:.3f} ± "
+                     f"{r['null_sd']:.3f}，z = {z}；稳定性 {r['stability']:.2f}；超出随机的单位对 "
+                     f"{r['significant_pairs']}/{r['pairs']}）。{_e(words['verdict_note'].get(v, ''))}。</li>")
+    note = ('<p class="note">“随机分工”：保持每个单位承担的任务数和每项任务的单位数不变、其余随机的分工'
+            f'（二部配置模型），每地 {NULL_RUNS} 次，各用同一方法分组。单位对的检验以 Benjamini–Hochberg 法校正多重比较'
+            '（q ≤ 0.05）；任务少时很少有单位对能通过。</p>')
+    shown = places.assign(verdict=[words["verdict"].get(v, v) for v in places["verdict"]])
+    return "<ul>" + "".join(items) + "</ul>" + note + _table(shown)
+
+
+def _cluster_roles(a: Analyses) -> str:
+    """Members with their Guimerà–Amaral role, in Chinese."""
+    from ..analyse.roles import analysis_labels
+
+    roles = analysis_labels()["role"]
+    m = a.members.assign(role=[roles.get(r, r) for r in a.members["role"]])
+    return _table(m, ["place", "cluster", "unit", "strength", "within_z", "participation", "role"])
 
 
 def _lint(G: "nx.Graph") -> "pd.DataFrame":
@@ -380,7 +421,8 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
         add(f"<h3>{_e(place)}</h3>")
         add(img(f"load-{places[place]}", f"{place}：各单位承担任务"))
         add(_table(a.load[a.load["place"] == place],
-                   ["unit", "function", "lead", "support", "total", "weighted", "share", "rank", "partners"]))
+                   ["unit", "function", "lead", "support", "total", "weighted", "share", "rank", "partners", "core",
+                    "betweenness"]))
     add("</section>")
 
     # --- lint
@@ -395,11 +437,15 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     # --- clusters
     add('<section id="clusters"><h2>协同聚类</h2>')
     add('<p class="note">共同承担任务的单位连成网络，按社区划分为工作组（Louvain，Newman 加权）。</p>')
+    add(_cluster_quality(a))
     add(_table(a.clusters, ["place", "cluster", "n_units", "units", "lead_units", "n_tasks", "words", "stability"]))
     for place in places:
         add(img(f"network-{places[place]}", f"{place}：共同承担任务的单位网络"))
     add("<h3>联系最紧密的单位对</h3>")
-    add(_table(a.pairs, ["place", "unit_a", "unit_b", "shared", "newman"], limit=60))
+    add(_table(a.pairs, ["place", "unit_a", "unit_b", "shared", "newman", "expected", "p_value", "significant"],
+               limit=60))
+    add("<h3>单位在分组中的角色</h3>")
+    add(_cluster_roles(a))
     add("</section>")
 
     # --- overlap
