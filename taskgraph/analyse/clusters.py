@@ -711,7 +711,8 @@ def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_
     for place in sorted({r["place"] for r in rows}):
         mine = [k for k, r in enumerate(rows) if r["place"] == place]
         local = {int(k): i for i, k in enumerate(of_place[place])}
-        pieces.append(([text[k] for k in of_place[place]], [[local[k] for k in binds[m]] for m in mine], n_words))
+        pieces.append(([text[k] for k in of_place[place]], [[local[k] for k in binds[m]] for m in mine], n_words,
+                       place))
         owners.append(mine)
     for mine, words in zip(owners, fork_map(_words_of_place, pieces,
                                             workers=None if len(tasks) >= MIN_WORK else 1)):
@@ -723,9 +724,10 @@ def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_
 def _words_of_place(piece) -> list[list[str]]:
     from .words import characteristic_words, segmenter_available
 
+    texts, groups, k, place = piece
     if segmenter_available():
-        return characteristic_words(*piece)
-    return _characteristic_words(*piece)
+        return characteristic_words(texts, groups, k, exclude=place)
+    return _characteristic_words(texts, groups, k)
 
 
 # ---------------------------------------------------------------- coordination

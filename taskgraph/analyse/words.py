@@ -79,7 +79,8 @@ def segment(text: str) -> list[str]:
     return [w for w in jb.cut(text) if len(w) >= 2 and w not in stop and _WORD.match(w)]
 
 
-def characteristic_words(texts: list[str], groups: list[list[int]], k: int, min_tasks: int = 2) -> list[list[str]]:
+def characteristic_words(texts: list[str], groups: list[list[int]], k: int, min_tasks: int = 2,
+                         exclude: str = "") -> list[list[str]]:
     """For each group of texts (indices into ``texts``: one place's tasks),
     the ``k`` words most particular to it against the other texts.
 
@@ -87,9 +88,11 @@ def characteristic_words(texts: list[str], groups: list[list[int]], k: int, min_
     against every text not in it, with the prior ``PRIOR × f_w`` (``f_w``:
     the share of texts using the word). Only words in ``min_tasks`` of the
     group's texts (all of them in a group of one) and with a positive score
-    are kept; ties by the larger count, then the word.
+    are kept; ties by the larger count, then the word. A word inside
+    ``exclude`` (the place's name: 锦州 in 锦州市) is left out: it tells
+    where, not what.
     """
-    docs = [sorted(set(segment(t))) for t in texts]
+    docs = [sorted({w for w in segment(t) if w not in exclude}) for t in texts]
     vocab = sorted({w for d in docs for w in d})
     if not vocab or not groups:
         return [[] for _ in groups]
