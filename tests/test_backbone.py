@@ -204,3 +204,21 @@ def test_betweenness_of_a_chain_of_coordination():
     load = unit_load(G).set_index("unit")
     assert load.loc["市B局", "betweenness"] == pytest.approx(0.5)
     assert load.loc["市A局", "betweenness"] == 0 and load.loc["市C局", "betweenness"] == 0
+
+
+def test_network_figure_can_draw_the_backbone_only():
+    """Two cliques: 13 pairs share a task, 12 are significant (the joint
+    task's pair is not); the figure draws one line per pair shown."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from taskgraph.analyse.load import unit_load
+    from taskgraph.render import figures
+
+    G = two_cliques()
+    pairs, load, members = unit_pairs(G), unit_load(G), cluster_members(G)
+    every = figures.network_figure(pairs, load, "甲市", members)
+    backbone = figures.network_figure(pairs, load, "甲市", members, significant_only=True)
+    assert len(every.axes[0].lines) == 13
+    assert len(backbone.axes[0].lines) == 12
+    assert len(backbone.axes[0].collections[0].get_offsets()) == 18  # every unit still shown

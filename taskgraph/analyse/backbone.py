@@ -43,14 +43,16 @@ ALPHA = 0.05
 _TOL = 1e-9
 
 
-def _solve_classes(hv, hn, kv, kn, n_iter: int = 20_000):
+def _solve_classes(hv, hn, kv, kn, n_iter: int = 300):
     """Fitted ``y`` per task degree class and ``x`` per unit degree class.
 
     ``hv``/``hn``: distinct task degrees and how many tasks have each;
     ``kv``/``kn``: the same for units. None is 0 or full (see
     :func:`fit_bicm`). Solves ``sum_t p(t, u) = k_u`` and ``sum_u p(t, u) =
-    h_t`` by the fixed-point iteration of the BiCM, polished with
-    ``scipy.optimize.root`` when it has not converged."""
+    h_t`` by the fixed-point iteration of the BiCM (a few hundred steps),
+    finished with ``scipy.optimize.root`` (Powell's hybrid method, then
+    Levenberg–Marquardt) where it has not converged: slow cases are nodes
+    linked to nearly everything, whose ``x`` grows without bound."""
     E = float((hv * hn).sum())
     y = hv / np.sqrt(E)
     x = kv / np.sqrt(E)
@@ -74,8 +76,11 @@ def _solve_classes(hv, hn, kv, kn, n_iter: int = 20_000):
         ru, rt = residual(np.exp(z[:nx_]), np.exp(z[nx_:]))
         return np.r_[ru, rt]
 
-    sol = optimize.root(f, np.log(np.r_[x, y]), method="lm", options={"xtol": 1e-14, "ftol": 1e-14})
-    z = sol.x
+    z = np.log(np.r_[x, y])
+    for method in ("hybr", "lm"):
+        z = optimize.root(f, z, method=method).x
+        if np.abs(f(z)).max() < _TOL:
+            break
     return np.exp(z[:nx_]), np.exp(z[nx_:])
 
 
@@ -134,7 +139,9 @@ def fit_bicm(task_degree: np.ndarray, unit_degree: np.ndarray):
 
 def _poisson_binomial_sf(counts: np.ndarray, rates: np.ndarray, v: np.ndarray) -> np.ndarray:
     """``P(V >= v)`` for ``V = sum_k Binomial(counts[k], rates[i, k])``, one
-    row ``i`` per query, exactly (the pmf convolved up to ``v - 1``).
+    row ``i`` per query, exactly (the pmf convolved up to ``v - 1``), as
+    ``1 - P(V <= v - 1)``: in double precision, so a p-value below about
+    1e-15 comes out as 0 (it is significant at any level either way).
     Queries are handled in groups of similar ``v``, all numpy."""
     out = np.ones(len(v))
     order = np.argsort(v, kind="stable")
