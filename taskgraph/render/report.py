@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from ..export import atomic_write, write_extract
 from ..safe import output_stems
-from . import style, tables
+from . import review, style, tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -202,6 +202,7 @@ def report_files(corpus: "Corpus") -> list[str]:
     for stem in _stems(corpus.plans):
         files += [f"tables/{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES]
     files.append("tables/analysis.xlsx")
+    files += review.review_names(_stems(corpus.plans))
     names = []
     places = _place_stems(sorted({place_of(p.info) for p in corpus.plans if p.assignments}))
     names += [f"load-{p}" for p in places.values()]
@@ -242,7 +243,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     stems = _stems(plans)
     places = sorted({place_of(p.info) for p in plans if p.assignments})
     n_figures = 2 * len(places) + 2 * sum(1 for p in plans if p.assignments) + 3
-    total = 3 + len(plans) + n_figures + 1
+    total = 3 + len(plans) + n_figures + 2
     count = 0
 
     def step(description: str) -> None:
@@ -284,8 +285,11 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     # known before the figures are drawn (they only add pictures and files)
     to_come = [figure_dir / f"{job.name}.{fmt}" for job in jobs for fmt in figures.FORMATS]
     notes = {job.name: figures.figure_note(job) for job in jobs}  # what a figure of a large plan leaves out
+    to_come += [out / name for name in review.review_names(stems)]
     draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out)
-    figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft), font)
+    sources = [review.source_lines(plan) for plan in plans]  # the review pages show the plans' text as written
+    shown = "".join(sorted({c for lines in sources if lines for text in lines.values() for c in text}))
+    figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft) + shown + review.PAGE_WORDS, font)
     step(f"figures ({len(jobs)})")
     drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"))
     embedded = {}
@@ -293,6 +297,8 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
         written += paths
         embedded[name] = next(p for p in paths if p.suffix == ".svg").read_bytes()
 
+    step("review pages")
+    written += review.write_reviews(corpus, out / "review", stems, font, sources)
     page = _index_html(corpus, a, stems, place_stems, embedded, notes, written, out, font)
     written.append(atomic_write(out / "index.html", page.encode("utf-8")))
     if progress:
@@ -400,6 +406,9 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
         files = [p for p in written if p.parent == root / "tables" and p.name in mine]
         add('<p class="files">下载：' + " · ".join(f'<a href="{_href(p, root)}">{_e(p.name)}</a>' for p in files)
             + "</p>")
+        page = root / "review" / f"{stem}.html"
+        if page in written:
+            add(f'<p class="files"><a href="{_href(page, root)}">核对页：原文与分工表对照，逐条标出每个单位</a></p>')
         n_tasks = len(plan.tasks)
         add(f"<details open><summary>任务分工表（{n_tasks} 项任务）</summary>"
             f'<div class="scroll">{tables.division_html(plan, table_id=f"division-{i + 1}")}</div></details>')
