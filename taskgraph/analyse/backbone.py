@@ -172,7 +172,7 @@ def _poisson_binomial_sf(counts: np.ndarray, rates: np.ndarray, v: np.ndarray) -
     return out
 
 
-def pair_pvalues(task_degree, unit_degree, a, b, shared):
+def pair_pvalues(task_degree, unit_degree, a, b, shared, fit=None):
     """Expected shared tasks and p-value ``P(V >= shared)`` of unit pairs.
 
     Parameters
@@ -183,6 +183,8 @@ def pair_pvalues(task_degree, unit_degree, a, b, shared):
         The pairs, as indices into ``unit_degree``.
     shared : array of int
         Tasks each pair shares.
+    fit : tuple, optional
+        :func:`fit_bicm` of these degrees, if already made.
 
     Returns
     -------
@@ -191,7 +193,7 @@ def pair_pvalues(task_degree, unit_degree, a, b, shared):
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     shared = np.asarray(shared, dtype=np.int64)
-    task_class, unit_class, P = fit_bicm(task_degree, unit_degree)
+    task_class, unit_class, P = fit if fit is not None else fit_bicm(task_degree, unit_degree)
     counts = np.bincount(task_class, minlength=P.shape[0])
     ca, cb = unit_class[a], unit_class[b]
     expected = (counts[None, :] * P[:, ca].T * P[:, cb].T).sum(1) if len(a) else np.zeros(0)

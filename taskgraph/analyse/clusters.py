@@ -130,7 +130,7 @@ def _significance(frames, u, a, b, shared, models=None):
     pair ``a < b`` under its place's BiCM (see :mod:`.backbone`); and per
     place the number of tests (all pairs of its units) and of significant
     pairs."""
-    from .backbone import ALPHA, bh_adjust, pair_pvalues
+    from .backbone import ALPHA, bh_adjust, fit_bicm, pair_pvalues
 
     models = _place_models(frames) if models is None else models
     expected = np.zeros(len(a))
@@ -140,6 +140,8 @@ def _significance(frames, u, a, b, shared, models=None):
     by_place = pd.Series(np.arange(len(a))).groupby(place, sort=True).indices if len(a) else {}
     tests = {}
     for p, model in models.items():
+        if "fit" not in model:
+            model["fit"] = fit_bicm(model["h"], model["k"])
         n = len(model["units"])
         tests[p] = {"pairs": n * (n - 1) // 2, "significant_pairs": 0}
         sel = by_place.get(p)
@@ -147,7 +149,7 @@ def _significance(frames, u, a, b, shared, models=None):
             continue
         local = pd.Index(model["units"])
         la, lb = local.get_indexer(a[sel]), local.get_indexer(b[sel])
-        e, pv = pair_pvalues(model["h"], model["k"], la, lb, shared[sel])
+        e, pv = pair_pvalues(model["h"], model["k"], la, lb, shared[sel], model["fit"])
         expected[sel], pvalue[sel] = e, pv
         qvalue[sel] = bh_adjust(pv, tests[p]["pairs"])
         tests[p]["significant_pairs"] = int((qvalue[sel] <= ALPHA).sum())
@@ -395,15 +397,13 @@ def _project_sample(Bs: sparse.csr_matrix, weighting: Weighting):
 def _null_modularity(null, resolution: float, seed: int) -> np.ndarray:
     """Modularity Louvain finds in graphs drawn from the place's BiCM.
 
-    ``null``: (task class, unit class, P, weighting, runs, place rank). Each
+    ``null``: (the place's :func:`~.backbone.fit_bicm`, weighting, runs,
+    place rank). Each
     graph links task ``t`` and unit ``u`` with probability
     ``P[task_class[t], unit_class[u]]``, independently (numpy, in blocks of
     rows); it is projected like the real one and clustered by one Louvain
     run."""
-    from .backbone import fit_bicm
-
-    h, k, weighting, n_runs, rank = null
-    task_class, unit_class, P = fit_bicm(h, k)
+    (task_class, unit_class, P), weighting, n_runs, rank = null
     n_t, n_u = len(task_class), len(unit_class)
     rng = np.random.default_rng([seed, rank])
     block = max(1, 4_000_000 // max(n_u, 1))
@@ -486,7 +486,7 @@ def _place_partition(piece):
     groups = pd.Series(np.arange(len(every))).groupby(full_label).indices
     q_full = _modularity(len(every), at.get_indexer(fa), at.get_indexer(fb), np.asarray(fw, dtype=float),
                          [tuple(v) for v in groups.values()], resolution)
-    null_q = _null_modularity(null, resolution, seed) if null is not None and null[3] > 0 else np.zeros(0)
+    null_q = _null_modularity(null, resolution, seed) if null is not None and null[2] > 0 else np.zeros(0)
     return part, q, agreement, stability, strength, z, participation, q_full, null_q
 
 
@@ -520,7 +520,7 @@ def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: i
                 places[place] = _empty_place(tests.get(place, {}), len(full[0]))
                 continue
         model = models.get(place)
-        null = (model["h"], model["k"], weighting, null_runs, rank) if model is not None else None
+        null = (model["fit"], weighting, null_runs, rank) if model is not None else None
         pieces.append((a[sel], b[sel], weight[sel], resolution, runs, seed, full, null))
         names.append(place)
     # each place's ensemble is independent: in forked processes when there is much to do
