@@ -222,3 +222,16 @@ def test_network_figure_can_draw_the_backbone_only():
     assert len(every.axes[0].lines) == 13
     assert len(backbone.axes[0].lines) == 12
     assert len(backbone.axes[0].collections[0].get_offsets()) == 18  # every unit still shown
+
+
+def test_numpy_betweenness_is_networkx_betweenness():
+    from taskgraph.analyse.roles import _dense_betweenness
+
+    rng = np.random.default_rng(5)
+    for trial in range(30):
+        n = int(rng.integers(3, 25))
+        D = nx.gnp_random_graph(n, float(rng.uniform(0.05, 0.4)), seed=trial, directed=True)
+        e = np.array(list(D.edges()), dtype=np.int64).reshape(-1, 2)
+        expected = nx.betweenness_centrality(D, normalized=True)
+        got = _dense_betweenness(n, e[:, 0], e[:, 1])
+        assert got == pytest.approx([expected[v] for v in range(n)], abs=1e-12)

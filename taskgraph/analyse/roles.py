@@ -11,9 +11,11 @@
   cumulative counts make one numpy pass; the correlation is the fit.
 * **Betweenness** of each unit in its place's lead → support graph (a
   directed edge from the lead of a task to each of its supporters):
-  networkx's ``betweenness_centrality``, normalised, unweighted. A place of
-  more than :data:`EXACT_BETWEENNESS` units uses ``k`` = that many sampled
-  sources with a fixed seed (Brandes & Pich 2007), as networkx offers.
+  Brandes' algorithm, normalised as networkx's ``betweenness_centrality``
+  (the same numbers), unweighted, computed for all sources at once with
+  numpy up to :data:`EXACT_BETWEENNESS` units. A larger place uses
+  networkx with ``k`` = that many sampled sources and a fixed seed (Brandes
+  & Pich 2007).
 """
 from __future__ import annotations
 
@@ -72,6 +74,36 @@ def core_periphery(n: int, x: np.ndarray, y: np.ndarray, w: np.ndarray | None = 
     return core, float(round(r[best], 12))
 
 
+def _dense_betweenness(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Brandes' betweenness of a small directed graph (unweighted,
+    normalised by ``(n-1)(n-2)`` as networkx does), for every source at once
+    with dense numpy matrices: path counts level by level forwards, the
+    dependencies backwards."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import shortest_path
+
+    out = np.zeros(n)
+    if n < 3 or not len(src):
+        return out
+    A = sparse.csr_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    A.data[:] = 1.0
+    D = shortest_path(A, method="D", unweighted=True)
+    D[~np.isfinite(D)] = -1
+    Ad = A.toarray()
+    depth = int(D.max())
+    sigma = np.zeros((n, n))
+    sigma[np.arange(n), np.arange(n)] = 1.0
+    for d in range(1, depth + 1):
+        sigma += ((sigma * (D == d - 1)) @ Ad) * (D == d)
+    delta = np.zeros((n, n))
+    safe = np.where(sigma > 0, sigma, 1.0)
+    for d in range(depth - 1, 0, -1):
+        nxt = ((1.0 + delta) / safe) * (D == d + 1)
+        delta += sigma * (D == d) * (nxt @ Ad.T)
+    out = delta.sum(0)
+    return out / ((n - 1) * (n - 2))
+
+
 def lead_betweenness(units: pd.DataFrame, coord: pd.DataFrame) -> dict:
     """Normalised betweenness of each unit node (``units``: ``node``,
     ``place``, ``unit_id``) in its place's lead → support graph (``coord``:
@@ -85,8 +117,12 @@ def lead_betweenness(units: pd.DataFrame, coord: pd.DataFrame) -> dict:
         sub = coord_of.get(place)
         if sub is not None:
             D.add_edges_from(sorted(zip(sub["lead_id"], sub["support_id"])))
-        k = EXACT_BETWEENNESS if len(D) > EXACT_BETWEENNESS else None
-        bc = nx.betweenness_centrality(D, k=k, normalized=True, seed=0 if k else None)
+        if len(D) > EXACT_BETWEENNESS:
+            bc = nx.betweenness_centrality(D, k=EXACT_BETWEENNESS, normalized=True, seed=0)
+        else:  # exact, all sources at once in numpy
+            at = {v: i for i, v in enumerate(ids)}
+            e = np.array([(at[a], at[b]) for a, b in D.edges()], dtype=np.int64).reshape(-1, 2)
+            bc = dict(zip(ids, _dense_betweenness(len(ids), e[:, 0], e[:, 1]).tolist()))
         for node, uid in zip(grp["node"], grp["unit_id"]):
             out[node] = round(bc.get(uid, 0.0), 12)
     return out
