@@ -84,3 +84,15 @@ def test_ucinet_dl_by_its_specification(tmp_path):
     assert named == [("甲市 一/1 科技金融", "市科技局", "2"), ("甲市 一/1 科技金融", "市财政局", "1"),
                      ("甲市 一/2 人才住房", "市人社局", "2"), ("甲市 一/2 人才住房", "市科技局", "1"),
                      ("甲市 一/2 人才住房", "市财政局", "1")]
+
+
+def test_words_of_a_one_word_vocabulary():
+    """Every text one word, the group all texts: no odds to compare, no
+    warning, no word (it does not set the group apart)."""
+    import warnings
+
+    from taskgraph.analyse.words import characteristic_words
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert characteristic_words(["创新", "创新"], [[0, 1]], 3) == [[]]

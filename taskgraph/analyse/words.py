@@ -113,9 +113,11 @@ def characteristic_words(texts: list[str], groups: list[list[int]], k: int, min_
         y_in = np.asarray(X[g].sum(axis=0)).ravel()
         y_out = total - y_in
         n_in, n_out = y_in.sum(), y_out.sum()
-        delta = (np.log((y_in + alpha) / (n_in + a0 - y_in - alpha))
-                 - np.log((y_out + alpha) / (n_out + a0 - y_out - alpha)))
-        z = np.round(delta / np.sqrt(1.0 / (y_in + alpha) + 1.0 / (y_out + alpha)), 9)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a vocabulary of one word: no odds to compare
+            delta = (np.log((y_in + alpha) / (n_in + a0 - y_in - alpha))
+                     - np.log((y_out + alpha) / (n_out + a0 - y_out - alpha)))
+            z = np.round(delta / np.sqrt(1.0 / (y_in + alpha) + 1.0 / (y_out + alpha)), 9)
+        z = np.where(np.isfinite(z), z, 0.0)
         keep = np.flatnonzero((y_in >= min(min_tasks, len(g))) & (z > 0))
         keep = keep[np.lexsort((words_vocab[keep], -y_in[keep], -z[keep]))]
         out.append([vocab[i] for i in keep[:k]])
