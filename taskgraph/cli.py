@@ -286,7 +286,8 @@ def graph(
 ) -> None:
     """Build the task–unit graph and write it for Gephi and networkx.
 
-    Writes graph.graphml, graph.gexf and graph.json (node-link) into the
+    Writes graph.graphml, graph.gexf, graph.json (node-link), graph.net
+    (Pajek, two-mode) and graph.dl (UCINET, keys in graph-labels.csv) into the
     output folder, and prints the tasks, units and edges of each place.
 
     Example: taskgraph graph seeds/ -o outputs/
@@ -351,7 +352,11 @@ def clusters(
     resolution: float = typer.Option(1.0, "--resolution", help="Louvain resolution; higher gives smaller groups."),
     runs: int = typer.Option(10, "--runs", help="Louvain runs per place (seeds seed … seed+runs-1); the best "
                              "modularity is kept."),
-    seed: int = typer.Option(0, "--seed", help="First Louvain seed."),
+    seed: int = typer.Option(0, "--seed", help="First Louvain seed (and of the randomised graphs)."),
+    edges: str = typer.Option("all", "--edges", help="all (default: every pair sharing a task) or significant "
+                              "(only pairs sharing more tasks than chance) to find the groups on."),
+    null_runs: int = typer.Option(20, "--null-runs", help="Randomised graphs the modularity is compared with "
+                                  "(0 skips the test)."),
     units: Optional[List[Path]] = UnitsOpt,
     corrections: Optional[Path] = CorrectionsOpt,
     fmt: str = FormatOpt,
@@ -361,8 +366,10 @@ def clusters(
     """Who works together: working groups of units, and who coordinates whom.
 
     Tables: clusters (units, binding tasks, lead units, characteristic
-    words, stability), cluster_units, unit_pairs (the projection onto
-    units), coordination (lead → support, over tasks) and coordinators
+    words, stability), cluster_units (with each unit's role),
+    cluster_places (modularity against randomised graphs, verdict),
+    unit_pairs (the projection onto units, each pair tested against
+    chance), coordination (lead → support, over tasks) and coordinators
     (their centrality).
 
     Example: taskgraph clusters seeds/ -o outputs/
@@ -373,8 +380,13 @@ def clusters(
         raise UsageError(f"--weighting must be newman or shared, not {weighting!r}")
     if runs < 1:
         raise UsageError("--runs must be at least 1")
+    if edges not in ("all", "significant"):
+        raise UsageError(f"--edges must be all or significant, not {edges!r}")
+    if null_runs < 0 or null_runs == 1:
+        raise UsageError("--null-runs must be 0 or at least 2")
     corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
-    tables = cluster_tables(G, weighting=weighting, resolution=resolution, runs=runs, seed=seed)
+    tables = cluster_tables(G, weighting=weighting, resolution=resolution, runs=runs, seed=seed, edges=edges,
+                            null_runs=null_runs)
     _emit(tables, fmt, output, quiet)
     raise typer.Exit(exit_status(corpus, False))
 

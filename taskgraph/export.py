@@ -39,7 +39,8 @@ from .manifest import MANIFEST, read_manifest
 from .safe import csv_cell, cut_utf8
 
 __all__ = ["atomic_write", "csv_text", "csv_bytes", "write_csv", "write_json", "write_extract", "EXTRACT_FILES", "MANIFEST",
-           "Outputs", "finish_outputs", "read_manifest", "protect_inputs", "input_paths"]
+           "Outputs", "finish_outputs", "read_manifest", "protect_inputs", "input_paths", "pajek_bytes",
+           "ucinet_bytes", "label_rows", "EDGE_VALUE"]
 
 
 EXTRACT_FILES = ("tasks.csv", "assignments.csv", "units.csv", "documents.csv", "warnings.csv", "taskgraph.json")
@@ -297,3 +298,79 @@ def _remove_empty_parents(folder: Path, stop: Path) -> None:
         except OSError:
             return
         folder = folder.parent
+
+
+# --------------------------------------------------------------------------
+# Two-mode network files for Pajek and UCINET
+# --------------------------------------------------------------------------
+#: Edge value in the Pajek and UCINET files: a lead tie weighs 2, a support tie 1
+#: (dichotomise at > 0 for plain incidence, at 2 for the leads alone).
+EDGE_VALUE = {"lead": 2, "support": 1}
+
+
+def _two_mode(G) -> tuple[list, list, list[tuple[int, int, int]]]:
+    """Tasks (mode 1) and units (mode 2) of a task–unit graph in graph order,
+    and its edges as ``(task number, unit number, value)``, numbered from 1
+    within each mode, sorted."""
+    tasks = [n for n, d in G.nodes(data="bipartite") if d == 0]
+    units = [n for n, d in G.nodes(data="bipartite") if d == 1]
+    t_no = {n: i for i, n in enumerate(tasks, start=1)}
+    u_no = {n: i for i, n in enumerate(units, start=1)}
+    edges = []
+    for a, b, role in G.edges(data="role"):
+        t, u = (a, b) if a in t_no else (b, a)
+        edges.append((t_no[t], u_no[u], EDGE_VALUE.get(role, 1)))
+    return tasks, units, sorted(edges)
+
+
+def _pajek_label(text: str) -> str:
+    # Pajek labels are quoted; a quote or line break inside would end them
+    return '"' + " ".join(str(text).replace('"', "'").split()) + '"'
+
+
+def pajek_bytes(G) -> bytes:
+    """The task–unit graph as a two-mode Pajek ``.net`` file.
+
+    ``*Vertices N T``: the first ``T`` vertices are the tasks (mode 1), in
+    graph order, then the units; each labelled with its ``label`` (place,
+    path and title of a task; a unit's display name) in UTF-8, the file
+    opening with a byte-order mark, which is how Pajek (3 and later) knows
+    the file is UTF-8. ``*Edges``: ``task unit value``, value 2 for a lead
+    tie, 1 for a support tie."""
+    tasks, units, edges = _two_mode(G)
+    lines = [f"*Vertices {len(tasks) + len(units)} {len(tasks)}"]
+    for i, n in enumerate(tasks + units, start=1):
+        lines.append(f"{i} {_pajek_label(G.nodes[n].get('label') or n)}")
+    lines.append("*Edges")
+    lines += [f"{t} {len(tasks) + u} {v}" for t, u, v in edges]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+def ucinet_bytes(G) -> bytes:
+    """The task–unit graph as a UCINET DL file (two-mode, ``edgelist2``).
+
+    UCINET reads no Unicode, so rows (tasks) and columns (units) are
+    labelled with ASCII keys, ``T1`` … and ``U1`` … in graph order (the
+    order of the Pajek file too); ``graph-labels.csv`` says which task and
+    unit each key is. Values: 2 lead, 1 support."""
+    tasks, units, edges = _two_mode(G)
+    lines = [f"DL NR={len(tasks)} NC={len(units)}", "FORMAT = EDGELIST2", "ROW LABELS:"]
+    lines += [f"T{i}" for i in range(1, len(tasks) + 1)]
+    lines.append("COLUMN LABELS:")
+    lines += [f"U{i}" for i in range(1, len(units) + 1)]
+    lines.append("DATA:")
+    lines += [f"T{t} U{u} {v}" for t, u, v in edges]
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+LABEL_COLUMNS = ["key", "mode", "node", "place", "label"]
+
+
+def label_rows(G) -> list[dict]:
+    """What each ASCII key of the UCINET file stands for."""
+    tasks, units, _ = _two_mode(G)
+    rows = [{"key": f"T{i}", "mode": "task", "node": n, "place": G.nodes[n].get("place"),
+             "label": G.nodes[n].get("label")} for i, n in enumerate(tasks, start=1)]
+    rows += [{"key": f"U{i}", "mode": "unit", "node": n, "place": G.nodes[n].get("place"),
+              "label": G.nodes[n].get("label")} for i, n in enumerate(units, start=1)]
+    return rows

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .export import atomic_write
+from .export import LABEL_COLUMNS, atomic_write, label_rows, pajek_bytes, ucinet_bytes, write_csv
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["build_graph", "write_graph", "graph_frames", "graph_summary", "task_nodes", "unit_nodes", "place_of",
            "GRAPH_FILES"]
 
-GRAPH_FILES = ("graph.graphml", "graph.gexf", "graph.json")
+GRAPH_FILES = ("graph.graphml", "graph.gexf", "graph.json", "graph.net", "graph.dl", "graph-labels.csv")
 _ROLE_ORDER = {"lead": 0, "support": 1}
 
 
@@ -221,8 +221,11 @@ def _json_bytes(G: nx.Graph) -> bytes:
 
 
 def write_graph(G: nx.Graph, out_dir: str | Path) -> list[Path]:
-    """Write ``graph.graphml``, ``graph.gexf`` (Gephi) and ``graph.json``
-    (networkx node-link data) into ``out_dir``, each atomically.
+    """Write ``graph.graphml``, ``graph.gexf`` (Gephi), ``graph.json``
+    (networkx node-link data), ``graph.net`` (Pajek, two-mode, UTF-8
+    labels) and ``graph.dl`` (UCINET, two-mode, ASCII keys explained in
+    ``graph-labels.csv``) into ``out_dir``, each atomically (see
+    :func:`taskgraph.export.pajek_bytes`, :func:`~taskgraph.export.ucinet_bytes`).
 
     Every attribute is a string, number or boolean, as GraphML and GEXF
     require; node and edge order follow the graph, so the bytes depend on
@@ -233,6 +236,9 @@ def write_graph(G: nx.Graph, out_dir: str | Path) -> list[Path]:
         atomic_write(out / "graph.graphml", _graphml_bytes(G)),
         atomic_write(out / "graph.gexf", _gexf_bytes(G)),
         atomic_write(out / "graph.json", _json_bytes(G)),
+        atomic_write(out / "graph.net", pajek_bytes(G)),
+        atomic_write(out / "graph.dl", ucinet_bytes(G)),
+        write_csv(out / "graph-labels.csv", label_rows(G), LABEL_COLUMNS),
     ]
 
 

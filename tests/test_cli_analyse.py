@@ -18,7 +18,8 @@ SEEDS = str(ROOT / "seeds")
 COMMANDS = ["graph", "load", "clusters", "overlap"]
 FILES = {
     "load": ["load.csv", "load_places.csv", "lint.csv"],
-    "clusters": ["clusters.csv", "cluster_units.csv", "unit_pairs.csv", "coordination.csv", "coordinators.csv"],
+    "clusters": ["clusters.csv", "cluster_units.csv", "cluster_places.csv", "unit_pairs.csv", "coordination.csv",
+                 "coordinators.csv"],
     "overlap": ["overlap_tasks.csv", "overlap_functions.csv", "overlap_places.csv"],
 }
 
@@ -89,7 +90,8 @@ def test_files_and_formats(command, capsys, tmp_path):
 def test_graph_command(capsys, tmp_path):
     rc, out = run(["graph", SEEDS, "-o", str(tmp_path), "-f", "csv"], capsys)
     assert rc == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.gexf", "graph.graphml", "graph.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph-labels.csv", "graph.dl", "graph.gexf",
+                                                          "graph.graphml", "graph.json", "graph.net"]
     rows = {r["place"]: r for r in csv.DictReader(io.StringIO(out))}
     assert rows["许昌市"]["tasks"] == rows["许昌市"]["unassigned"] == "13"
 

@@ -11,8 +11,11 @@ stable row order (same input → same table):
 * :mod:`~taskgraph.analyse.lint` — what a careful office would query:
   :func:`lint_graph`;
 * :mod:`~taskgraph.analyse.clusters` — who works together:
-  :func:`unit_pairs`, :func:`unit_clusters`, :func:`cluster_members`,
-  :func:`coordination`, :func:`coordinators`;
+  :func:`unit_pairs` (each pair tested against chance, see
+  :mod:`~taskgraph.analyse.backbone`), :func:`unit_clusters`,
+  :func:`cluster_members` (with roles), :func:`cluster_places` (modularity
+  against randomised graphs, verdict), :func:`coordination`,
+  :func:`coordinators`;
 * :mod:`~taskgraph.analyse.overlap` — what places share:
   :func:`function_matrix`, :func:`place_similarity`, :func:`matching_tasks`.
 
@@ -27,20 +30,22 @@ import importlib
 from typing import TYPE_CHECKING
 
 __all__ = ["load_tables", "cluster_tables", "overlap_tables", "unit_load", "place_concentration", "lint_graph",
-           "unit_pairs", "unit_clusters", "cluster_members", "coordination", "coordinators", "function_matrix",
+           "unit_pairs", "unit_clusters", "cluster_members", "cluster_places", "coordination", "coordinators",
+           "function_matrix",
            "place_similarity", "matching_tasks"]
 
 _LAZY = {
     "load_tables": "load", "cluster_tables": "clusters", "overlap_tables": "overlap",
     "unit_load": "load", "place_concentration": "load",
     "lint_graph": "lint",
-    "unit_pairs": "clusters", "unit_clusters": "clusters", "cluster_members": "clusters",
+    "unit_pairs": "clusters", "unit_clusters": "clusters", "cluster_members": "clusters", "cluster_places": "clusters",
     "coordination": "clusters", "coordinators": "clusters",
     "function_matrix": "overlap", "place_similarity": "overlap", "matching_tasks": "overlap",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .clusters import cluster_members, cluster_tables, coordination, coordinators, unit_clusters, unit_pairs
+    from .clusters import (cluster_members, cluster_places, cluster_tables, coordination, coordinators, unit_clusters,
+                           unit_pairs)
     from .lint import lint_graph
     from .load import load_tables, place_concentration, unit_load
     from .overlap import function_matrix, matching_tasks, overlap_tables, place_similarity

@@ -21,10 +21,12 @@ from ..graph import graph_frames
 from ._pool import MIN_WORK, fork_map
 from .overlap import CHAR_BITS, char_ngrams, decode
 
-__all__ = ["cluster_tables", "unit_pairs", "unit_clusters", "cluster_members", "coordination", "coordinators",
-           "WEIGHTING", "RESOLUTION", "RUNS", "SEED"]
+__all__ = ["cluster_tables", "unit_pairs", "unit_clusters", "cluster_members", "cluster_places", "coordination",
+           "coordinators", "WEIGHTING", "RESOLUTION", "RUNS", "SEED", "EDGES", "NULL_RUNS", "Z_CLEAR",
+           "STABILITY_CLEAR"]
 
 Weighting = Literal["newman", "shared"]
+Edges = Literal["all", "significant"]
 #: Default projection weighting (see :func:`unit_pairs`).
 WEIGHTING: Weighting = "newman"
 #: Louvain resolution: 1 is plain modularity.
@@ -32,14 +34,25 @@ RESOLUTION = 1.0
 #: Louvain runs in the ensemble, seeds ``SEED`` … ``SEED + RUNS - 1``.
 RUNS = 10
 SEED = 0
+#: Which pairs the communities are found on by default (see :func:`cluster_members`).
+EDGES: Edges = "all"
+#: Randomised graphs (drawn from the BiCM) against which modularity is judged.
+NULL_RUNS = 20
+#: A grouping is clear when its modularity is this many standard deviations
+#: above that of the randomised graphs and its groups are this stable.
+Z_CLEAR = 2.0
+STABILITY_CLEAR = 0.8
 #: Words and binding tasks listed per cluster; PageRank damping (the usual 0.85).
 N_WORDS = 8
 N_TASKS = 5
 ALPHA = 0.85
 
 PAIR_COLUMNS = ["place", "unit_a", "unit_b", "unit_id_a", "unit_id_b", "function_a", "function_b", "shared",
-                "newman", "weight"]
-MEMBER_COLUMNS = ["place", "cluster", "unit", "unit_id", "function", "lead", "support", "strength", "stability"]
+                "newman", "weight", "expected", "p_value", "q_value", "significant"]
+MEMBER_COLUMNS = ["place", "cluster", "unit", "unit_id", "function", "lead", "support", "strength", "stability",
+                  "within_z", "participation", "role"]
+PLACE_COLUMNS = ["place", "units", "clusters", "edges", "modularity", "null_modularity", "null_sd", "z",
+                 "agreement", "stability", "pairs", "significant_pairs", "verdict"]
 CLUSTER_COLUMNS = ["place", "cluster", "n_units", "units", "lead_units", "n_tasks", "tasks", "words", "stability",
                    "agreement", "modularity"]
 COORDINATION_COLUMNS = ["place", "lead", "support", "lead_id", "support_id", "lead_function", "support_function",
@@ -86,6 +99,63 @@ def _projection(frames):
     return units.reset_index(drop=True), a, b, shared.data[order].astype(int), nw
 
 
+def _place_models(frames):
+    """Per place, what its BiCM needs: the place's task rows (tasks naming
+    a unit), unit rows, and their degrees, from the incidence matrix."""
+    tasks, units = frames[0], frames[1]
+    L, S = _incidence(frames)
+    B = ((L + S) > 0).astype(np.int64).tocsr()
+    h = np.asarray(B.sum(axis=1)).ravel()
+    k = np.asarray(B.sum(axis=0)).ravel()
+    t_place = tasks["place"].to_numpy()
+    u_place = units["place"].to_numpy()
+    t_of = pd.Series(np.arange(len(tasks))).groupby(t_place, sort=True).indices if len(tasks) else {}
+    u_of = pd.Series(np.arange(len(units))).groupby(u_place, sort=True).indices if len(units) else {}
+    models = {}
+    for place, urows in u_of.items():
+        trows = np.asarray(t_of.get(place, []), dtype=np.int64)
+        trows = trows[h[trows] > 0]
+        urows = np.asarray(urows, dtype=np.int64)
+        urows = urows[k[urows] > 0]
+        if not len(trows) or not len(urows):
+            continue
+        sub = B[trows][:, urows].tocoo()
+        models[place] = {"tasks": trows, "units": urows, "h": h[trows], "k": k[urows],
+                         "edges": (sub.row.astype(np.int64), sub.col.astype(np.int64))}
+    return models
+
+
+def _significance(frames, u, a, b, shared, models=None):
+    """Expected shared tasks, p-value, BH q-value and significance of each
+    pair ``a < b`` under its place's BiCM (see :mod:`.backbone`); and per
+    place the number of tests (all pairs of its units) and of significant
+    pairs."""
+    from .backbone import ALPHA, bh_adjust, fit_bicm, pair_pvalues
+
+    models = _place_models(frames) if models is None else models
+    expected = np.zeros(len(a))
+    pvalue = np.ones(len(a))
+    qvalue = np.ones(len(a))
+    place = u["place"].to_numpy()[a] if len(a) else np.zeros(0, dtype=object)
+    by_place = pd.Series(np.arange(len(a))).groupby(place, sort=True).indices if len(a) else {}
+    tests = {}
+    for p, model in models.items():
+        if "fit" not in model:
+            model["fit"] = fit_bicm(model["h"], model["k"])
+        n = len(model["units"])
+        tests[p] = {"pairs": n * (n - 1) // 2, "significant_pairs": 0}
+        sel = by_place.get(p)
+        if sel is None or not len(sel):
+            continue
+        local = pd.Index(model["units"])
+        la, lb = local.get_indexer(a[sel]), local.get_indexer(b[sel])
+        e, pv = pair_pvalues(model["h"], model["k"], la, lb, shared[sel], model["fit"])
+        expected[sel], pvalue[sel] = e, pv
+        qvalue[sel] = bh_adjust(pv, tests[p]["pairs"])
+        tests[p]["significant_pairs"] = int((qvalue[sel] <= ALPHA).sum())
+    return expected, pvalue, qvalue, qvalue <= ALPHA, tests
+
+
 def unit_pairs(G: nx.Graph, *, weighting: Weighting = WEIGHTING) -> pd.DataFrame:
     """The projection onto units: every pair of units named on a common task.
 
@@ -109,16 +179,23 @@ def unit_pairs(G: nx.Graph, *, weighting: Weighting = WEIGHTING) -> pd.DataFrame
     pandas.DataFrame
         ``place``, ``unit_a``, ``unit_b`` (display names), their
         ``unit_id`` and ``function``, ``shared``, ``newman``, ``weight``;
-        ``a`` before ``b`` in graph order (unit id). Sorted by place,
-        weight descending, then names.
+        then the test of chance (:mod:`taskgraph.analyse.backbone`):
+        ``expected`` (tasks the two would share under the bipartite
+        configuration model of their place, which keeps every unit's and
+        every task's degree), ``p_value`` (probability of sharing
+        ``shared`` tasks or more under it), ``q_value`` (Benjamini–Hochberg
+        adjusted over every pair of units of the place) and ``significant``
+        (``q_value`` ≤ 0.05). ``a`` before ``b`` in graph order (unit id).
+        Sorted by place, weight descending, then names.
     """
     if weighting not in ("newman", "shared"):
         raise ValueError(f"weighting must be 'newman' or 'shared', not {weighting!r}")
     return _unit_pairs(graph_frames(G), weighting)
 
 
-def _unit_pairs(frames, weighting: Weighting) -> pd.DataFrame:
+def _unit_pairs(frames, weighting: Weighting, significance=None) -> pd.DataFrame:
     u, a, b, shared, nw = _projection(frames)
+    expected, pvalue, qvalue, significant, _ = significance or _significance(frames, u, a, b, shared)
     out = pd.DataFrame({
         "place": u["place"].to_numpy()[a], "unit_a": u["name"].to_numpy()[a], "unit_b": u["name"].to_numpy()[b],
         "unit_id_a": u["unit_id"].to_numpy()[a], "unit_id_b": u["unit_id"].to_numpy()[b],
@@ -126,6 +203,8 @@ def _unit_pairs(frames, weighting: Weighting) -> pd.DataFrame:
         "shared": shared, "newman": nw,
     })
     out["weight"] = out["newman"] if weighting == "newman" else out["shared"].astype(float)
+    out["expected"], out["p_value"], out["q_value"] = expected, pvalue, qvalue
+    out["significant"] = significant.astype(bool)
     out = out.sort_values(["place", "weight", "unit_a", "unit_b"], ascending=[True, False, True, True],
                           kind="stable")
     return out[PAIR_COLUMNS].reset_index(drop=True)
@@ -181,7 +260,8 @@ def _louvain_ensemble(H: nx.Graph, resolution: float, runs: int, seed: int):
 
 
 def cluster_members(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
-                    runs: int = RUNS, seed: int = SEED) -> pd.DataFrame:
+                    runs: int = RUNS, seed: int = SEED, edges: Edges = EDGES,
+                    null_runs: int = NULL_RUNS) -> pd.DataFrame:
     """Which working group (community of the unit projection) each unit is in.
 
     Parameters
@@ -202,32 +282,187 @@ def cluster_members(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution
         orders, and a single run can land in a poorer local optimum; the
         ensemble makes the result both reproducible and checkable:
         ``stability`` says how far the runs agree.
+    edges : {"all", "significant"}
+        Which pairs the communities are found on: every pair sharing a task
+        (default), or only the backbone, the pairs that share more tasks
+        than chance (``significant`` in :func:`unit_pairs`). The default is
+        ``all`` because a plan of a few dozen tasks rarely has a pair that
+        survives the correction for many tests (none of the seeds' pairs
+        does), so the backbone would leave most units ungrouped; whether a
+        grouping found on all pairs is more than chance is what the
+        modularity test (``null_runs``) and the verdict of
+        :func:`cluster_places` say. On plans of hundreds of tasks the
+        backbone is worth trying.
+    null_runs : int
+        Randomised graphs drawn, per place, from the same null model (the
+        bipartite configuration model, every unit and task keeping its
+        degree on average), each projected and clustered as the real one
+        (one Louvain run); their modularity gives the ``z`` of
+        :func:`cluster_places`. Seeded by ``seed`` and the place's rank:
+        the same input gives the same numbers. 0 skips the test.
 
     Returns
     -------
     pandas.DataFrame
-        One row per unit that shares at least one task with another unit:
-        ``place``, ``cluster`` (1 = largest group of the place), ``unit``,
+        One row per unit that shares at least one task with another unit
+        (with ``edges="significant"``: one significant pair): ``place``,
+        ``cluster`` (1 = largest group of the place), ``unit``,
         ``unit_id``, ``function``, ``lead`` and ``support`` (tasks of the
         place), ``strength`` (sum of its projection weights inside the
-        cluster) and ``stability`` (mean Jaccard similarity of its cluster
+        cluster), ``stability`` (mean Jaccard similarity of its cluster
         to the best-matching community of each run: 1 = every run found
-        exactly this group). Units that only ever appear alone on their
-        tasks have no co-responsibility and are left out.
+        exactly this group), and its role after Guimerà and Amaral (Nature
+        433, 895, 2005), computed on the weights the clusters were found
+        on: ``within_z`` (its strength inside its cluster as a z-score
+        among the cluster's members; 0 in a cluster of two or of equal
+        members), ``participation`` (``1 - sum_s (k_is / k_i)^2``: 0 when
+        all its ties are inside its cluster, towards 1 when spread evenly
+        over all clusters) and ``role`` (``hub`` roles for ``within_z`` ≥
+        2.5: ``provincial hub``, ``connector hub``, ``kinless hub``;
+        otherwise ``ultra-peripheral``, ``peripheral``, ``connector``,
+        ``kinless``, at the paper's thresholds of ``participation``).
+        Units that only ever appear alone on their tasks have no
+        co-responsibility and are left out.
         ``DataFrame.attrs["places"]`` maps each place to its partition's
-        ``modularity`` and ``agreement`` (fraction of runs that found it).
+        ``modularity`` and ``agreement`` (fraction of runs that found it),
+        and what :func:`cluster_places` shows.
     """
-    out, places = _members(graph_frames(G), weighting, resolution, runs, seed)
+    out, places = _members(graph_frames(G), weighting, resolution, runs, seed, edges, null_runs)
     out = out[MEMBER_COLUMNS]
     out.attrs["places"] = places
     return out
 
 
+def cluster_places(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
+                   runs: int = RUNS, seed: int = SEED, edges: Edges = EDGES,
+                   null_runs: int = NULL_RUNS) -> pd.DataFrame:
+    """How good each place's grouping is, and a plain verdict.
+
+    Parameters are those of :func:`cluster_members`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place whose units share tasks: ``units`` (in a
+        cluster), ``clusters`` (groups of two or more), ``edges`` (pairs
+        the clusters were found on), ``modularity`` (of the partition, on
+        the projection of every pair), ``null_modularity`` and ``null_sd``
+        (mean and standard deviation of the modularity Louvain finds in
+        ``null_runs`` graphs drawn from the bipartite configuration model
+        of the place), ``z`` (``(modularity - null_modularity) /
+        null_sd``), ``agreement``, ``stability`` (mean over the clustered
+        units of their cluster's stability), ``pairs`` (tests: every pair
+        of the place's units), ``significant_pairs`` (see
+        :func:`unit_pairs`) and ``verdict``:
+
+        * ``clear``: ``z`` ≥ :data:`Z_CLEAR` (2: modularity beyond what
+          random graphs of the same degrees reach) and ``stability`` ≥
+          :data:`STABILITY_CLEAR` (0.8: the Louvain runs find the same
+          groups);
+        * ``weak``: ``z`` ≥ 2 but the groups change from run to run;
+        * ``none``: ``z`` below 2 (random assignments with the same
+          degrees group as well), or fewer than two groups.
+    """
+    return _cluster_places(*_members(graph_frames(G), weighting, resolution, runs, seed, edges, null_runs))
+
+
+def _cluster_places(members: pd.DataFrame, places: dict) -> pd.DataFrame:
+    rows = []
+    for place in sorted(places):
+        info = places[place]
+        row = {"place": place, **{c: info.get(c) for c in PLACE_COLUMNS[1:]}}
+        row["modularity"] = info.get("modularity_all", info.get("modularity"))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=PLACE_COLUMNS)
+
+
+def _verdict(z: float, stability: float, clusters: int) -> str:
+    if clusters < 2 or not np.isfinite(z) or z < Z_CLEAR:
+        return "none"
+    return "clear" if stability >= STABILITY_CLEAR else "weak"
+
+
+def _project_sample(Bs: sparse.csr_matrix, weighting: Weighting):
+    """Pairs ``x < y`` and weights of the projection of a sampled incidence
+    matrix (tasks × units)."""
+    if weighting == "newman":
+        shared, newman = _pair_matrices(Bs)
+        W = newman.tocoo()
+    else:
+        W = sparse.triu(Bs.T @ Bs, k=1).tocoo()
+    keep = W.data > 0
+    return W.row[keep].astype(np.int64), W.col[keep].astype(np.int64), W.data[keep]
+
+
+def _null_modularity(null, resolution: float, seed: int) -> np.ndarray:
+    """Modularity Louvain finds in graphs drawn from the place's BiCM.
+
+    ``null``: (the place's :func:`~.backbone.fit_bicm`, weighting, runs,
+    place rank). Each
+    graph links task ``t`` and unit ``u`` with probability
+    ``P[task_class[t], unit_class[u]]``, independently (numpy, in blocks of
+    rows); it is projected like the real one and clustered by one Louvain
+    run."""
+    (task_class, unit_class, P), weighting, n_runs, rank = null
+    n_t, n_u = len(task_class), len(unit_class)
+    rng = np.random.default_rng([seed, rank])
+    block = max(1, 4_000_000 // max(n_u, 1))
+    out = []
+    for r in range(n_runs):
+        rows, cols = [], []
+        for start in range(0, n_t, block):
+            tc = task_class[start:start + block]
+            prob = P[tc][:, unit_class]
+            hit = np.nonzero(rng.random(prob.shape) < prob)
+            rows.append(hit[0] + start)
+            cols.append(hit[1])
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        Bs = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_t, n_u))
+        x, y, w = _project_sample(Bs, weighting)
+        H = nx.Graph()
+        H.add_nodes_from(range(n_u))
+        H.add_weighted_edges_from(zip(x.tolist(), y.tolist(), w.tolist()))
+        if H.number_of_edges() == 0:
+            out.append(0.0)
+            continue
+        comms = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed + r)
+        out.append(_modularity(n_u, x, y, w, [tuple(c) for c in comms], resolution))
+    return np.array(out)
+
+
+def _roles(n: int, x: np.ndarray, y: np.ndarray, w: np.ndarray, label: np.ndarray):
+    """Within-cluster strength z-score and participation coefficient of each
+    of ``n`` nodes (Guimerà & Amaral 2005), on edges ``x–y`` of weight
+    ``w`` and the cluster ``label`` of each node."""
+    n_c = int(label.max()) + 1 if n else 0
+    K = np.zeros((n, n_c))  # node × cluster: strength towards it
+    np.add.at(K, (x, label[y]), w)
+    np.add.at(K, (y, label[x]), w)
+    k = K.sum(1)
+    inside = K[np.arange(n), label]
+    participation = np.where(k > 0, 1 - ((K / np.where(k > 0, k, 1)[:, None]) ** 2).sum(1), 0.0)
+    z = np.zeros(n)
+    for c in range(n_c):
+        sel = label == c
+        sd = inside[sel].std()
+        z[sel] = (inside[sel] - inside[sel].mean()) / sd if sd > 1e-12 else 0.0
+    return np.round(z, 9), np.round(participation, 9)
+
+
+def _role(z: float, p: float) -> str:
+    """Guimerà–Amaral role (R1–R7) of a node."""
+    if z >= 2.5:
+        return "provincial hub" if p < 0.30 else "connector hub" if p < 0.75 else "kinless hub"
+    return ("ultra-peripheral" if p < 0.05 else "peripheral" if p < 0.62 else "connector" if p < 0.80
+            else "kinless")
+
+
 def _place_partition(piece):
     """The Louvain ensemble of one place's projection (its pairs ``pa``,
     ``pb`` of unit rows and their weights): partition, modularity,
-    agreement, stability and each member's strength in its community."""
-    pa, pb, pw, resolution, runs, seed = piece
+    agreement, stability, each member's strength in its community, roles,
+    and the modularity of the randomised graphs."""
+    pa, pb, pw, resolution, runs, seed, full, null = piece
     ids = np.unique(np.r_[pa, pb])  # unit rows, graph order
     number = {int(v): k for k, v in enumerate(ids)}
     H = nx.Graph()
@@ -235,32 +470,64 @@ def _place_partition(piece):
     H.add_weighted_edges_from((number[int(x)], number[int(y)], float(w)) for x, y, w in zip(pa, pb, pw))
     part, q, agreement, stability = _louvain_ensemble(H, resolution, runs, seed)
     strength = [{v: H.subgraph(c).degree(v, weight="weight") for v in c} for c in part]
-    return part, q, agreement, stability, strength
+    label = np.empty(len(ids), dtype=np.int64)
+    for c, members in enumerate(part):
+        label[list(members)] = c
+    x = np.array([number[int(v)] for v in pa], dtype=np.int64)
+    y = np.array([number[int(v)] for v in pb], dtype=np.int64)
+    z, participation = _roles(len(ids), x, y, np.asarray(pw, dtype=float), label)
+    # modularity on every pair of the place (the partition's units; any other unit alone)
+    fa, fb, fw = full
+    every = np.unique(np.r_[fa, fb])
+    at = pd.Index(every)
+    full_label = np.arange(len(ids), len(ids) + len(every))
+    inside = at.get_indexer(ids)
+    full_label[inside] = label
+    groups = pd.Series(np.arange(len(every))).groupby(full_label).indices
+    q_full = _modularity(len(every), at.get_indexer(fa), at.get_indexer(fb), np.asarray(fw, dtype=float),
+                         [tuple(v) for v in groups.values()], resolution)
+    null_q = _null_modularity(null, resolution, seed) if null is not None and null[2] > 0 else np.zeros(0)
+    return part, q, agreement, stability, strength, z, participation, q_full, null_q
 
 
-def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: int):
+def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: int, edges: Edges = EDGES,
+             null_runs: int = NULL_RUNS, models=None, significance=None):
     """Members frame (with the unit ``node``) and, per place, the partition's
-    modularity and agreement."""
+    modularity, agreement and the rest of :func:`cluster_places`."""
     if weighting not in ("newman", "shared"):
         raise ValueError(f"weighting must be 'newman' or 'shared', not {weighting!r}")
+    if edges not in ("all", "significant"):
+        raise ValueError(f"edges must be 'all' or 'significant', not {edges!r}")
     u, a, b, shared, nw = _projection(frames)
+    models = _place_models(frames) if models is None else models
+    if significance is None:
+        significance = _significance(frames, u, a, b, shared, models)
+    significant, tests = significance[3], significance[4]
     weight = nw if weighting == "newman" else shared.astype(float)
-    edges = frames[2]
-    lead_n = edges["role"].eq("lead").groupby(edges["unit"]).sum()
-    total_n = edges.groupby("unit").size()
+    edge_frame = frames[2]
+    lead_n = edge_frame["role"].eq("lead").groupby(edge_frame["unit"]).sum()
+    total_n = edge_frame.groupby("unit").size()
     node, name, unit_id, function = (u[c].to_numpy() for c in ("node", "name", "unit_id", "function"))
     rows, places = [], {}
     by_place = pd.DataFrame({"place": u["place"].to_numpy()[a]}).groupby("place", sort=True).indices
-    pieces = []
-    for place in sorted(by_place):
+    pieces, names = [], []
+    for rank, place in enumerate(sorted(by_place)):
         sel = by_place[place]
-        pieces.append((a[sel], b[sel], weight[sel], resolution, runs, seed))
+        full = (a[sel], b[sel], weight[sel])
+        if edges == "significant":
+            sel = sel[significant[sel]]
+            if not len(sel):
+                places[place] = _empty_place(tests.get(place, {}), len(full[0]))
+                continue
+        model = models.get(place)
+        null = (model["fit"], weighting, null_runs, rank) if model is not None else None
+        pieces.append((a[sel], b[sel], weight[sel], resolution, runs, seed, full, null))
+        names.append(place)
     # each place's ensemble is independent: in forked processes when there is much to do
     found_all = fork_map(_place_partition, pieces, workers=None if len(a) >= MIN_WORK else 1)
-    for place, piece, found in zip(sorted(by_place), pieces, found_all):
+    for place, piece, found in zip(names, pieces, found_all):
         ids = np.unique(np.r_[piece[0], piece[1]])  # unit rows, graph order
-        part, q, agreement, stability, strength = found
-        places[place] = {"modularity": q, "agreement": agreement}
+        part, q, agreement, stability, strength, z, participation, q_full, null_q = found
         order = sorted(range(len(part)), key=lambda k: (-len(part[k]), -round(sum(strength[k].values()), 9),
                                                          min(ids[v] for v in part[k])))
         for rank, k in enumerate(order, start=1):
@@ -269,11 +536,38 @@ def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: i
                 lead, total = int(lead_n[node[r]]), int(total_n[node[r]])
                 rows.append({"place": place, "cluster": rank, "unit": name[r], "unit_id": unit_id[r],
                              "function": function[r], "lead": lead, "support": total - lead,
-                             "strength": strength[k][v], "stability": stability[k], "node": node[r]})
+                             "strength": strength[k][v], "stability": stability[k],
+                             "within_z": float(z[v]), "participation": float(participation[v]),
+                             "role": _role(float(z[v]), float(participation[v])), "node": node[r]})
+        n_groups = sum(len(c) >= 2 for c in part)
+        mean_stability = float(sum(len(c) * s for c, s in zip(part, stability)) / max(len(ids), 1))
+        if len(null_q) >= 2:
+            null_mean, null_sd = float(null_q.mean()), float(null_q.std(ddof=1))
+            z_q = (q_full - null_mean) / null_sd if null_sd > 1e-12 else float("nan")
+        else:
+            null_mean = null_sd = z_q = float("nan")
+        info = tests.get(place, {})
+        places[place] = {
+            "modularity": q, "agreement": agreement, "units": len(ids), "clusters": n_groups,
+            "edges": len(piece[0]), "modularity_all": round(q_full, 12), "null_modularity": round(null_mean, 12),
+            "null_sd": round(null_sd, 12), "z": round(z_q, 9), "stability": round(mean_stability, 12),
+            "pairs": info.get("pairs", 0), "significant_pairs": info.get("significant_pairs", 0),
+            "verdict": _verdict(z_q, mean_stability, n_groups),
+        }
+    for place, info in places.items():  # the table shows the modularity the test compares
+        info.setdefault("modularity_all", info.get("modularity", float("nan")))
     out = pd.DataFrame(rows, columns=MEMBER_COLUMNS + ["node"])
     out = out.sort_values(["place", "cluster", "strength", "unit"], ascending=[True, True, False, True],
                           kind="stable").reset_index(drop=True)
     return out, places
+
+
+def _empty_place(info: dict, n_pairs: int) -> dict:
+    """A place with no pair to cluster on (no significant pair)."""
+    return {"modularity": float("nan"), "agreement": float("nan"), "units": 0, "clusters": 0, "edges": 0,
+            "null_modularity": float("nan"), "null_sd": float("nan"), "z": float("nan"),
+            "stability": float("nan"), "pairs": info.get("pairs", 0),
+            "significant_pairs": info.get("significant_pairs", 0), "verdict": "none"}
 
 
 def _sorted_search(vocab: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -342,14 +636,15 @@ def _characteristic_words(texts: list[str], groups: list[list[int]], k: int,
 
 
 def unit_clusters(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
-                  runs: int = RUNS, seed: int = SEED, n_words: int = N_WORDS, n_tasks: int = N_TASKS) -> pd.DataFrame:
+                  runs: int = RUNS, seed: int = SEED, n_words: int = N_WORDS, n_tasks: int = N_TASKS,
+                  edges: Edges = EDGES, null_runs: int = NULL_RUNS) -> pd.DataFrame:
     """Working groups of units, each described.
 
     Parameters
     ----------
     G : networkx.Graph
         The task–unit graph.
-    weighting, resolution, runs, seed
+    weighting, resolution, runs, seed, edges, null_runs
         As for :func:`cluster_members`.
     n_words : int
         Characteristic words listed per cluster (default 8).
@@ -373,7 +668,8 @@ def unit_clusters(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: 
         place's partition).
     """
     frames = graph_frames(G)
-    return _unit_clusters(frames, *_members(frames, weighting, resolution, runs, seed), n_words, n_tasks)
+    return _unit_clusters(frames, *_members(frames, weighting, resolution, runs, seed, edges, null_runs),
+                          n_words, n_tasks)
 
 
 def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_tasks: int) -> pd.DataFrame:
@@ -415,7 +711,8 @@ def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_
     for place in sorted({r["place"] for r in rows}):
         mine = [k for k, r in enumerate(rows) if r["place"] == place]
         local = {int(k): i for i, k in enumerate(of_place[place])}
-        pieces.append(([text[k] for k in of_place[place]], [[local[k] for k in binds[m]] for m in mine], n_words))
+        pieces.append(([text[k] for k in of_place[place]], [[local[k] for k in binds[m]] for m in mine], n_words,
+                       place))
         owners.append(mine)
     for mine, words in zip(owners, fork_map(_words_of_place, pieces,
                                             workers=None if len(tasks) >= MIN_WORK else 1)):
@@ -425,7 +722,12 @@ def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_
 
 
 def _words_of_place(piece) -> list[list[str]]:
-    return _characteristic_words(*piece)
+    from .words import characteristic_words, segmenter_available
+
+    texts, groups, k, place = piece
+    if segmenter_available():
+        return characteristic_words(texts, groups, k, exclude=place)
+    return _characteristic_words(texts, groups, k)
 
 
 # ---------------------------------------------------------------- coordination
@@ -514,18 +816,24 @@ def _coordinators(frames, coord: pd.DataFrame, alpha: float) -> pd.DataFrame:
 
 
 def cluster_tables(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
-                   runs: int = RUNS, seed: int = SEED) -> dict[str, pd.DataFrame]:
+                   runs: int = RUNS, seed: int = SEED, edges: Edges = EDGES,
+                   null_runs: int = NULL_RUNS) -> dict[str, pd.DataFrame]:
     """The tables of ``taskgraph clusters`` at once, sharing the graph's
-    frames, projection and communities: ``clusters``
+    frames, projection, null model and communities: ``clusters``
     (:func:`unit_clusters`), ``cluster_units`` (:func:`cluster_members`),
-    ``unit_pairs``, ``coordination`` and ``coordinators``."""
+    ``cluster_places`` (:func:`cluster_places`), ``unit_pairs``,
+    ``coordination`` and ``coordinators``."""
     frames = graph_frames(G)
-    members, places = _members(frames, weighting, resolution, runs, seed)
+    u, a, b, shared, _ = _projection(frames)
+    models = _place_models(frames)
+    significance = _significance(frames, u, a, b, shared, models)
+    members, places = _members(frames, weighting, resolution, runs, seed, edges, null_runs, models, significance)
     coord = _coordination(frames)
     return {
         "clusters": _unit_clusters(frames, members, places, N_WORDS, N_TASKS),
         "cluster_units": members[MEMBER_COLUMNS],
-        "unit_pairs": _unit_pairs(frames, weighting),
+        "cluster_places": _cluster_places(members, places),
+        "unit_pairs": _unit_pairs(frames, weighting, significance),
         "coordination": coord,
         "coordinators": _coordinators(frames, coord, ALPHA),
     }

@@ -25,11 +25,11 @@ SUPPORT_WEIGHT = 0.5
 
 By = Literal["unit", "function"]
 UNIT_COLUMNS = ["place", "unit", "unit_id", "function", "collective", "lead", "support", "total", "weighted",
-                "share", "rank", "partners"]
+                "share", "rank", "partners", "core", "betweenness"]
 FUNCTION_COLUMNS = ["place", "function", "units", "n_units", "lead", "support", "total", "weighted", "share",
                     "rank", "partners"]
 PLACE_COLUMNS = ["place", "tasks", "assigned", "units", "top_unit", "top_lead", "top_total", "top_share",
-                 "top_load_share", "gini"]
+                 "top_load_share", "gini", "core_units", "core_fit"]
 
 
 def memberships(G: "nx.Graph", by: By = "unit") -> pd.DataFrame:
@@ -85,9 +85,14 @@ def unit_load(G: "nx.Graph", *, by: By = "unit", lead_weight: float = LEAD_WEIGH
         ``share`` (``total`` over all tasks of the place, unassigned
         ones included), ``rank`` (by ``weighted``, descending; ties share
         the better rank) and ``partners`` (distinct other units named on
-        at least one of its tasks). By function, ``unit``/``unit_id`` are
-        replaced by ``units`` (display names) and ``n_units``. Rows sorted
-        by place, rank, then name.
+        at least one of its tasks); by unit also ``core`` (in the
+        Borgatti–Everett core of the place's unit projection, see
+        :mod:`taskgraph.analyse.roles`) and ``betweenness`` (normalised
+        betweenness in the place's lead → support graph: how often the
+        unit lies on the shortest chains of coordination between two
+        others). By function, ``unit``/``unit_id`` are replaced by
+        ``units`` (display names) and ``n_units``, without ``core`` and
+        ``betweenness``. Rows sorted by place, rank, then name.
 
     Examples
     --------
@@ -119,6 +124,9 @@ def _unit_load(tasks: pd.DataFrame, units: pd.DataFrame, edges: pd.DataFrame, *,
         out["unit_id"] = out["key"].map(info["unit_id"])
         out["function"] = out["key"].map(info["function"])
         out["collective"] = out["key"].map(info["collective"]).astype(bool)
+        core, core_fit, between = _unit_roles((tasks, units, edges))
+        out["core"] = out["key"].map(core).fillna(False).astype(bool)
+        out["betweenness"] = out["key"].map(between).fillna(0.0).astype(float)
         out = out.sort_values(["place", "rank", "unit", "unit_id"], kind="stable")
         columns = UNIT_COLUMNS
     else:
@@ -129,7 +137,35 @@ def _unit_load(tasks: pd.DataFrame, units: pd.DataFrame, edges: pd.DataFrame, *,
         out["n_units"] = [len(names.get((p, f), [])) for p, f in zip(out["place"], out["function"])]
         out = out.sort_values(["place", "rank", "function"], kind="stable")
         columns = FUNCTION_COLUMNS
-    return out[columns].reset_index(drop=True)
+        core_fit = None
+    out = out[columns].reset_index(drop=True)
+    if core_fit is not None:
+        out.attrs["core_fit"] = core_fit
+    return out
+
+
+def _unit_roles(frames):
+    """Per unit node: in the core of its place's projection, and its
+    betweenness in the lead → support graph; per place: the core fit."""
+    from .clusters import _coordination, _projection
+    from .roles import core_periphery, lead_betweenness
+
+    u, a, b, _, _ = _projection(frames)
+    core: dict = {}
+    fit: dict = {}
+    place = u["place"].to_numpy()
+    node = u["node"].to_numpy()
+    rows_of = pd.Series(np.arange(len(u))).groupby(place, sort=True).indices if len(u) else {}
+    pair_place = place[a] if len(a) else np.zeros(0, dtype=object)
+    pairs_of = pd.Series(np.arange(len(a))).groupby(pair_place, sort=True).indices if len(a) else {}
+    for p, rows in rows_of.items():
+        sel = pairs_of.get(p, np.zeros(0, dtype=np.int64))
+        local = pd.Index(rows)
+        is_core, f = core_periphery(len(rows), local.get_indexer(a[sel]), local.get_indexer(b[sel]))
+        core.update(zip(node[rows], is_core.tolist()))
+        fit[p] = f
+    between = lead_betweenness(u, _coordination(frames)) if len(u) else {}
+    return core, fit, between
 
 
 def gini(values) -> float:
@@ -167,9 +203,13 @@ def place_concentration(G: "nx.Graph", *, by: By = "unit", lead_weight: float = 
         unit), ``units`` (distinct units, or functions, named), the top unit
         by weighted load (``top_unit``, its ``top_lead`` and ``top_total``
         tasks), ``top_share`` (the top unit's tasks over the place's tasks),
-        ``top_load_share`` (its weighted load over the place's total) and
+        ``top_load_share`` (its weighted load over the place's total),
         ``gini`` (Gini coefficient of the weighted load over the units
-        named: 0 all equal, towards 1 one unit carries everything). A place
+        named: 0 all equal, towards 1 one unit carries everything), and by
+        unit ``core_units`` (units in the core) and ``core_fit`` (the
+        correlation of the projection with the ideal core–periphery
+        pattern, see :mod:`taskgraph.analyse.roles`: near 1, one core
+        does the coordinating; near 0, no core–periphery structure). A place
         whose plans name no unit (Xuchang's) has zero units and empty
         shares.
     """
@@ -183,6 +223,11 @@ def _place_concentration(frames, by: By, lead_weight: float, support_weight: flo
         load = _unit_load(tasks, units, edges, by=by, lead_weight=lead_weight, support_weight=support_weight)
     label = "unit" if by == "unit" else "function"
     assigned = edges.groupby("place")["task"].nunique()
+    if by == "unit":
+        core_of = load.groupby("place")["core"].sum() if len(load) else {}
+        fit = load.attrs.get("core_fit")
+        if fit is None:
+            fit = _unit_roles(frames)[1] if len(load) else {}
     rows = []
     for place, n in tasks.groupby("place", sort=True).size().items():
         sub = load[load["place"] == place]
@@ -192,11 +237,16 @@ def _place_concentration(frames, by: By, lead_weight: float, support_weight: flo
             row.update(top_unit=top[label], top_lead=int(top["lead"]), top_total=int(top["total"]),
                        top_share=top["total"] / n, top_load_share=top["weighted"] / sub["weighted"].sum(),
                        gini=gini(sub["weighted"]))
+            if by == "unit":
+                row.update(core_units=int(core_of.get(place, 0)), core_fit=fit.get(place, float("nan")))
         else:
             row.update(top_unit="", top_lead=0, top_total=0, top_share=float("nan"),
                        top_load_share=float("nan"), gini=float("nan"))
+            if by == "unit":
+                row.update(core_units=0, core_fit=float("nan"))
         rows.append(row)
-    return pd.DataFrame(rows, columns=PLACE_COLUMNS)
+    columns = PLACE_COLUMNS if by == "unit" else PLACE_COLUMNS[:-2]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def load_tables(G: "nx.Graph", *, by: By = "unit", lead_weight: float = LEAD_WEIGHT,

@@ -59,6 +59,7 @@ LABELS = {
     "function_title": "各职能部门承担任务（按地区）", "matrix_title": "{title}：责任矩阵",
     "bipartite_title": "{title}：任务—单位关系", "network_title": "{place}：共同承担任务的单位网络",
     "network_note": "圆点大小：承担任务数；连线粗细：共同承担的任务数；颜色：聚类",
+    "network_significant": "只画共同任务超出随机水平的单位对（二部配置模型，BH 校正 q ≤ 0.05）",
     "function_place_title": "各地区按职能的加权负荷", "similarity_title": "地区间相似度",
     "unassigned": "未明确责任单位", "no_data": "无数据", "total": "合计", "more": "另有 {n} 个单位",
     "cluster": "聚类 {n}", "other": "其他", "place": "地区", "function": "职能", "weighted": "加权负荷",
@@ -638,7 +639,8 @@ def _spread(k: int, n: int) -> list[float]:
 # --------------------------------------------------------------- network
 
 def network_figure(pairs: "pd.DataFrame", load: "pd.DataFrame", place: str,
-                   clusters: "pd.DataFrame | None" = None, min_shared: int = 1) -> Figure:
+                   clusters: "pd.DataFrame | None" = None, min_shared: int = 1,
+                   significant_only: bool = False) -> Figure:
     """The co-responsibility network of a place: a node per unit (area by
     tasks carried), an edge per pair of units named on the same tasks (width
     by tasks shared), nodes coloured by cluster.
@@ -649,11 +651,16 @@ def network_figure(pairs: "pd.DataFrame", load: "pd.DataFrame", place: str,
     :param pairs: columns ``place``, ``unit_a``, ``unit_b``, ``shared``.
     :param load: :func:`taskgraph.analyse.unit_load` (``place``, ``unit``, ``total``).
     :param clusters: columns ``place``, ``unit``, ``cluster`` (optional).
+    :param significant_only: draw only the pairs sharing more tasks than
+        chance (``significant`` of :func:`taskgraph.analyse.unit_pairs`),
+        the backbone; every unit is still shown.
     """
     import networkx as nx
 
     size, note = _network_shown(pairs, load, place)
     sub = pairs[(pairs["place"] == place) & (pairs["shared"] >= min_shared)]
+    if significant_only:
+        sub = sub[sub["significant"].astype(bool)]
     sub = sub[sub["unit_a"].isin(size.keys()) & sub["unit_b"].isin(size.keys())]
     G = nx.Graph()
     G.add_nodes_from(sorted(size))
@@ -694,7 +701,8 @@ def network_figure(pairs: "pd.DataFrame", load: "pd.DataFrame", place: str,
         handles = [Patch(color=_cluster_colour(k), label=LABELS["cluster"].format(n=k)) for k in ids[:7]]
         if len(ids) > 7:
             handles.append(Patch(color=style.OKABE_ITO["grey"], label=LABELS["other"]))
-        title = LABELS["network_note"] + (f"\n{note}" if note else "")
+        title = LABELS["network_note"] + (f"\n{LABELS['network_significant']}" if significant_only else "") \
+            + (f"\n{note}" if note else "")
         legend = fig.legend(handles=handles, loc="outside lower center", ncols=max(1, min(len(handles), 8)),
                             title=title, title_fontsize=7)
         legend.get_title().set_color("#555555")

@@ -124,6 +124,7 @@ class Analyses:
     pairs: "pd.DataFrame"
     members: "pd.DataFrame"
     clusters: "pd.DataFrame"
+    cluster_places: "pd.DataFrame"
     coordination: "pd.DataFrame"
     coordinators: "pd.DataFrame"
     function_matrix: "pd.DataFrame"
@@ -140,6 +141,7 @@ class Analyses:
         return {
             "load": self.load, "function_load": self.function_load, "concentration": self.concentration,
             "lint": _lint_shown(self.lint), "clusters": self.clusters.rename(columns={"tasks": "binding_tasks"}),
+            "cluster_places": self.cluster_places,
             "members": self.members, "pairs": self.pairs, "coordination": self.coordination,
             "coordinators": self.coordinators, "function_matrix": shown_values(self.function_matrix),
             "similarity": self.similarity, "matches": shown_values(self.matches),
@@ -149,17 +151,51 @@ class Analyses:
 def run_analyses(corpus: "Corpus") -> Analyses:
     """Build the task–unit graph and run every analysis of :mod:`taskgraph.analyse`."""
     from .. import analyse
-    from ..analyse.clusters import cluster_members
+    from ..analyse.clusters import cluster_tables
     from ..graph import build_graph
 
     G = build_graph(corpus)
+    ct = cluster_tables(G)  # one projection, null model and Louvain ensemble for all the cluster tables
     return Analyses(
         graph=G, load=analyse.unit_load(G), function_load=analyse.unit_load(G, by="function"),
-        concentration=analyse.place_concentration(G), lint=_lint(G), pairs=analyse.unit_pairs(G),
-        members=cluster_members(G), clusters=analyse.unit_clusters(G), coordination=analyse.coordination(G),
-        coordinators=analyse.coordinators(G), function_matrix=analyse.function_matrix(G),
+        concentration=analyse.place_concentration(G), lint=_lint(G), pairs=ct["unit_pairs"],
+        members=ct["cluster_units"], clusters=ct["clusters"], cluster_places=ct["cluster_places"],
+        coordination=ct["coordination"],
+        coordinators=ct["coordinators"], function_matrix=analyse.function_matrix(G),
         similarity=analyse.place_similarity(G), matches=analyse.matching_tasks(G),
     )
+
+
+def _cluster_quality(a: Analyses) -> str:
+    """Per place, whether its grouping is clear, weak or not above chance,
+    with the numbers behind it (:func:`taskgraph.analyse.clusters.cluster_places`)."""
+    from ..analyse.clusters import NULL_RUNS
+    from ..analyse.roles import analysis_labels
+
+    words = analysis_labels()
+    places = a.cluster_places
+    items = []
+    for r in places.to_dict("records"):
+        v = r["verdict"]
+        z = "—" if r["z"] != r["z"] else f"{r['z']:.1f}"
+        items.append(f"<li><strong>{_e(r['place'])}：分组{_e(words['verdict'].get(v, v))}</strong>"
+                     f"（模块度 {r['modularity']:.3f}，同度数随机分工 {r['null_modularity']:.3f} ± "
+                     f"{r['null_sd']:.3f}，z = {z}；稳定性 {r['stability']:.2f}；超出随机的单位对 "
+                     f"{r['significant_pairs']}/{r['pairs']}）。{_e(words['verdict_note'].get(v, ''))}。</li>")
+    note = ('<p class="note">“随机分工”：保持每个单位承担的任务数和每项任务的单位数不变、其余随机的分工'
+            f'（二部配置模型），每地 {NULL_RUNS} 次，各用同一方法分组。单位对的检验以 Benjamini–Hochberg 法校正多重比较'
+            '（q ≤ 0.05）；任务少时很少有单位对能通过。</p>')
+    shown = places.assign(verdict=[words["verdict"].get(v, v) for v in places["verdict"]])
+    return "<ul>" + "".join(items) + "</ul>" + note + _table(shown)
+
+
+def _cluster_roles(a: Analyses) -> str:
+    """Members with their Guimerà–Amaral role, in Chinese."""
+    from ..analyse.roles import analysis_labels
+
+    roles = analysis_labels()["role"]
+    m = a.members.assign(role=[roles.get(r, r) for r in a.members["role"]])
+    return _table(m, ["place", "cluster", "unit", "strength", "within_z", "participation", "role"])
 
 
 def _lint(G: "nx.Graph") -> "pd.DataFrame":
@@ -467,7 +503,8 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
         add(f"<h3>{_e(place)}</h3>")
         add(img(f"load-{places[place]}", T("report.load_place", place=place)))
         add(_table(a.load[a.load["place"] == place],
-                   ["unit", "function", "lead", "support", "total", "weighted", "share", "rank", "partners"]))
+                   ["unit", "function", "lead", "support", "total", "weighted", "share", "rank", "partners", "core",
+                    "betweenness"]))
     add("</section>")
 
     # --- lint
@@ -487,11 +524,15 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     # --- clusters
     add(f'<section id="clusters"><h2>{_e(T("report.nav_clusters"))}</h2>')
     add(f'<p class="note">{_e(T("report.clusters_note"))}</p>')
+    add(_cluster_quality(a))
     add(_table(a.clusters, ["place", "cluster", "n_units", "units", "lead_units", "n_tasks", "words", "stability"]))
     for place in places:
         add(img(f"network-{places[place]}", T("report.network_caption", place=place)))
     add(f"<h3>{_e(T('report.pairs_title'))}</h3>")
-    add(_table(a.pairs, ["place", "unit_a", "unit_b", "shared", "newman"], limit=60))
+    add(_table(a.pairs, ["place", "unit_a", "unit_b", "shared", "newman", "expected", "p_value", "significant"],
+               limit=60))
+    add(f"<h3>{_e(T('report.roles_title'))}</h3>")
+    add(_cluster_roles(a))
     add("</section>")
 
     # --- overlap
