@@ -103,6 +103,7 @@ class Indicators:
     annual_re: re.Pattern[str]
     strip_end_re: re.Pattern[str]
     lead_in: frozenset[str]
+    added_re: re.Pattern[str]
     keys: tuple[tuple[str, str, frozenset[str], re.Pattern[str], re.Pattern[str] | None], ...]
 
     def key_of(self, indicator: str, unit: str) -> tuple[str, str]:
@@ -144,6 +145,7 @@ def indicators(path: str | None = None) -> Indicators:
         annual_re=re.compile(_alt(sent["annual"])),
         strip_end_re=re.compile(rf"(?:{_alt(sent['strip_suffix'])})$"),
         lead_in=frozenset(sent["lead_in"]),
+        added_re=re.compile(f"^(?:{_alt(w for w, b in comp['before'].items() if b == 'added')})"),
         keys=keys,
     )
 
@@ -241,6 +243,10 @@ def targets_in_text(text: str, *, year: int | None = None, goals: bool = False, 
                     upto = before[:len(before) - len(head) + cut]
                     earlier = [c for c in _CLAUSE_END.split(upto) if _indicator(c, k)]
                     indicator = _indicator(earlier[-1], k) if earlier else ""
+            if bound != "added":  # 新增科技型中小企业200家: an increment, whatever follows
+                added = k.added_re.match(indicator)
+                if added:
+                    comparator, bound = added.group(), "added"
             if not (cued or comparator) or not indicator:
                 prev_end = m.end()
                 baseline = None

@@ -38,7 +38,7 @@ GOALS = {
         (90, "%", 2025, "reach", None, "enterprises_with_rd_share"),
         (5500, "件", 2025, "reach", None, "invention_patents"),
         (200, "家", 2025, "more_than", None, "innovation_platforms"),
-        (500, "亿元", 2025, "", None, "hightech_investment"),
+        (500, "亿元", 2025, "added", None, "hightech_investment"),  # 累计新增
     ],
     "许昌市": [  # 二、主要目标: 到2022年
         (2.1, "%", 2022, "at_least", None, "rd_intensity"),
@@ -96,7 +96,7 @@ def test_places_share_keys():
     ("到2025年，全市科技型中小企业达到1万家。", [(10000, "家", "达到", "reach", None)]),
     ("技术合同成交额突破21亿元。", [(21, "亿元", "突破", "more_than", None)]),
     ("研发经费投入强度达到2.1%以上。", [(2.1, "%", "达到", "at_least", None)]),
-    ("力争新建孵化平台10家左右。", [(10, "家", "左右", "about", None)]),
+    ("力争新建孵化平台10家左右。", [(10, "家", "新建", "added", None)]),
     ("新增科技型中小企业200家。", [(200, "家", "新增", "added", None)]),
     ("每年实施3-5项技术攻关专项。", [(3, "项", "", "", 5)]),
     ("单位能耗控制在0.5吨以内。", [(0.5, "吨", "控制在", "at_most", None)]),
