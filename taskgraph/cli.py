@@ -455,6 +455,75 @@ def report(
     raise typer.Exit(exit_status(corpus, strict))
 
 
+# ------------------------------------------------------------------ plans over time
+def _one_plan(path: str, units: Optional[List[Path]], quiet: bool, what: str):
+    """Read one version of a plan: its corpus (errors shown on standard error)."""
+    corpus = run_pipeline([path], units, True)
+    report_diagnostics(corpus, quiet=True)
+    if not corpus.plans:
+        raise UsageError(f"{what} {path}: no plan could be read")
+    if len(corpus.plans) > 1:
+        raise UsageError(f"{what} {path} holds {len(corpus.plans)} plans; give one file for each version")
+    return corpus
+
+
+@app.command(epilog=EPILOG)
+def diff(
+    old: str = typer.Argument(..., help="The older version (a draft, last year's plan): one plan file."),
+    new: str = typer.Argument(..., help="The newer version (the final text, this year's plan): one plan file."),
+    threshold: float = typer.Option(0.5, "--threshold", min=0.01, max=1.0, help="Text similarity (Dice over "
+                                    "character bigrams) from which two tasks are one (default 0.5)."),
+    all_rows: bool = typer.Option(False, "--all", help="Show unchanged tasks on the terminal too."),
+    units: Optional[List[Path]] = UnitsOpt,
+    fmt: str = typer.Option("table", "--format", "-f", help="table (default), csv or json, printed on standard "
+                            "output."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write diff.xlsx and diff.csv into "
+                                          "this folder."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Compare two versions of a plan: tasks matched, added, dropped, reworded, split; assignments moved.
+
+    Tasks are matched by text similarity (with their place in the outline
+    breaking near ties); for each pair, leads and supporters added or
+    removed and the deadline before and after are shown.
+
+    Example: taskgraph diff 征求意见稿.txt 印发稿.txt -o outputs/
+    """
+    from .analyse.diff import DIFF_COLUMNS, diff_plans
+
+    if fmt not in ("table", "csv", "json"):
+        raise UsageError(f"--format must be one of table, csv, json, not {fmt!r}")
+    if output is not None:
+        check_output_folder(output)
+    a, b = _one_plan(old, units, quiet, "OLD"), _one_plan(new, units, quiet, "NEW")
+    from .corpus import Corpus
+
+    both = Corpus(plans=[*a.plans, *b.plans], units={**a.units, **b.units},
+                  diagnostics=[*a.diagnostics, *b.diagnostics], unreadable=a.unreadable + b.unreadable)
+    d = diff_plans(a.plans[0], b.plans[0], both.units, threshold=threshold)
+    if fmt == "table":
+        from .render.versions import print_diff
+
+        print_diff(d, _console(), all_rows)
+    elif fmt == "csv":
+        from .export import csv_text
+
+        sys.stdout.write(csv_text(DIFF_COLUMNS, [[r[c] for c in DIFF_COLUMNS] for r in d.rows], "\n"))
+    else:
+        import json
+
+        print(json.dumps({"counts": d.counts, "threshold": threshold, "rows": d.rows}, ensure_ascii=False, indent=1))
+    if output is not None:
+        from .render.versions import write_diff_csv, write_diff_xlsx
+
+        written = write_outputs(both, output, lambda: [write_diff_xlsx([d], output / "diff.xlsx"),
+                                                       write_diff_csv([d], output / "diff.csv")], quiet, "diff")
+        if not quiet:
+            _say(_console(stderr=True), f"wrote {len(written)} files to {output}/: "
+                 + ", ".join(p.name for p in written))
+    raise typer.Exit(exit_status(both, False))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the ``taskgraph`` console script."""
     try:
