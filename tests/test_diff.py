@@ -124,7 +124,7 @@ def test_cli_diff_writes_workbook_and_csv_without_formulas(tmp_path, capsys):
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "diff.xlsx")
-    assert wb.sheetnames == ["概况", "任务对照"]
+    assert wb.sheetnames == ["概况", "任务对照", "原文对照"]
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
     assert not [c for c in cells if c.data_type == "f"]
     changes = [ws_row[0].value for ws_row in wb["任务对照"].iter_rows(min_row=2)]

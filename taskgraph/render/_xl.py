@@ -14,7 +14,7 @@ from typing import Sequence
 from ..safe import xlsx_text
 from . import style
 
-__all__ = ["put", "styles", "header_row", "print_setup", "xlsx_bytes", "fit_width", "display_width"]
+__all__ = ["put", "styles", "header_row", "print_setup", "xlsx_bytes", "fit_width", "fit_height", "display_width"]
 
 
 def put(ws, row: int, column: int, value: object):
@@ -33,6 +33,21 @@ def fit_width(header: str, values: Sequence[str], cap: int = 50) -> float:
     widest = max([display_width(header)] + [max((display_width(p) for p in str(v).split("\n")), default=0)
                                             for v in values])
     return min(widest + 2, cap)
+
+
+def fit_height(ws, row: int, values: Sequence[object], widths: Sequence[float], line: float = 14.0) -> None:
+    """Set a row's height to hold its wrapped text (a spreadsheet does not
+    always grow a row whose cells wrap, LibreOffice printing for one)."""
+    import math
+
+    lines = 1
+    for v, w in zip(values, widths):
+        if v in (None, ""):
+            continue
+        usable = max(w - 1, 1)
+        n = sum(max(1, math.ceil(display_width(part) / usable)) for part in str(v).split("\n"))
+        lines = max(lines, n)
+    ws.row_dimensions[row].height = min(line * lines + 4, 409)
 
 
 def styles() -> dict:

@@ -21,7 +21,7 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import quote
 
 from ..export import atomic_write, write_extract
@@ -150,9 +150,10 @@ def _place_stems(places: list[str]) -> dict[str, str]:
     return dict(zip(places, output_stems(places, reserved=["by-function"])))
 
 
-def report_files(corpus: "Corpus") -> list[str]:
+def report_files(corpus: "Corpus", out_dir: str | Path | None = None) -> list[str]:
     """The paths (relative to the output folder) :func:`write_report`
-    writes for this corpus, in order. For the README and tests."""
+    writes for this corpus (into ``out_dir``: a ledger already there may
+    add a progress figure), in order. For the README and tests."""
     from ..export import EXTRACT_FILES
     from ..graph import place_of
     from .figures import FORMATS
@@ -161,6 +162,9 @@ def report_files(corpus: "Corpus") -> list[str]:
     for stem in _stems(corpus.plans):
         files += [f"tables/{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES]
     files.append("tables/analysis.xlsx")
+    from .over_time import over_time_files
+
+    files += over_time_files(corpus, out_dir if out_dir is not None else Path("\0absent"))
     names = []
     places = _place_stems(sorted({place_of(p.info) for p in corpus.plans if p.assignments}))
     names += [f"load-{p}" for p in places.values()]
@@ -201,7 +205,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     stems = _stems(plans)
     places = sorted({place_of(p.info) for p in plans if p.assignments})
     n_figures = 2 * len(places) + 2 * sum(1 for p in plans if p.assignments) + 3
-    total = 3 + len(plans) + n_figures + 1
+    total = 4 + len(plans) + n_figures + 1
     count = 0
 
     def step(description: str) -> None:
@@ -223,6 +227,11 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
         written.append(tables.write_matrix_csv(matrix, table_dir / f"{stem}-责任矩阵.csv"))
     step("analysis workbook")
     written.append(tables.write_workbook(table_dir / "analysis.xlsx", a.sheets(), HEADERS))
+    step("督办台账, targets")
+    from .over_time import write_over_time
+
+    over = write_over_time(corpus, out)  # targets, the ledger, versions: plans over time
+    written += over.files
 
     Job = figures.FigureJob
     place_stems = _place_stems(places)
@@ -243,7 +252,8 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     # known before the figures are drawn (they only add pictures and files)
     to_come = [figure_dir / f"{job.name}.{fmt}" for job in jobs for fmt in figures.FORMATS]
     notes = {job.name: figures.figure_note(job) for job in jobs}  # what a figure of a large plan leaves out
-    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out)
+    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out,
+                       over.sections())
     figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft), font)
     step(f"figures ({len(jobs)})")
     drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"))
@@ -251,8 +261,11 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     for name, paths in drawn.items():
         written += paths
         embedded[name] = next(p for p in paths if p.suffix == ".svg").read_bytes()
+    n_over = len(over.files)
+    embedded.update(over.draw(figure_dir))
+    written += over.files[n_over:]
 
-    page = _index_html(corpus, a, stems, place_stems, embedded, notes, written, out, font)
+    page = _index_html(corpus, a, stems, place_stems, embedded, notes, written, out, font, over.sections(embedded))
     written.append(atomic_write(out / "index.html", page.encode("utf-8")))
     if progress:
         progress("done", total, total)
@@ -310,19 +323,21 @@ def _plan_summary(plan: "Plan", doc_row: dict) -> str:
 
 
 def _index_html(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str, str], embedded: dict[str, bytes],
-                notes: dict[str, str | None], written: list[Path], root: Path, font) -> str:
-    return _page(_page_body(corpus, a, stems, places, embedded, notes, written, root), font)
+                notes: dict[str, str | None], written: list[Path], root: Path, font, extra=()) -> str:
+    return _page(_page_body(corpus, a, stems, places, embedded, notes, written, root, extra), font)
 
 
 _TAG = re.compile(r"<[^>]*>")
 
 
 def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str, str],
-               embedded: dict[str, bytes], notes: dict[str, str | None], written: list[Path], root: Path) -> str:
+               embedded: dict[str, bytes], notes: dict[str, str | None], written: list[Path], root: Path,
+               extra: "Sequence[tuple[str, str, str]]" = ()) -> str:
     """The page's ``<body>`` content: every text the page shows (the figures
     come in as ``embedded`` SVGs with ``notes`` on what they leave out,
     ``written`` are the files listed; ``places`` maps each place with units
-    to its figures' stem)."""
+    to its figures' stem; ``extra`` are sections of their own, ``(id,
+    title, html)``, shown before the warnings: plans over time)."""
 
     def img(name: str, alt: str) -> str:
         return _img(embedded, name, alt, notes.get(name))
@@ -338,7 +353,7 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
         f'{s["unassigned"]} 项未明确责任单位）· {s["edges"]} 条分工关系 · {s["units"]} 个单位'
         f'（{s["unknown_units"]} 个未收录）· {s["warnings"]} 条警告</p>')
     nav = [("plans", "各方案"), ("load", "单位负荷"), ("lint", "分工检查"), ("clusters", "协同聚类"),
-           ("overlap", "地区比较"), ("warnings", "警告"), ("files", "全部文件")]
+           ("overlap", "地区比较"), *[(k, v) for k, v, _ in extra], ("warnings", "警告"), ("files", "全部文件")]
     add("<nav>" + " ".join(f'<a href="#{k}">{_e(v)}</a>' for k, v in nav) + "</nav></header><main>")
 
     # --- plans
@@ -412,6 +427,10 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     add(_table(a.matches, ["similarity", "lead_match", "place_a", "title_a", "lead_a", "place_b", "title_b",
                            "lead_b"], limit=100))
     add("</section>")
+
+    # --- sections of their own (plans over time: targets, versions, progress)
+    for key, title, content in extra:
+        add(f'<section id="{_e(key)}"><h2>{_e(title)}</h2>{content}</section>')
 
     # --- warnings
     add('<section id="warnings"><h2>警告</h2>')

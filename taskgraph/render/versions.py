@@ -32,10 +32,12 @@ HEADERS = {
 #: Columns of the workbook's task sheet, in order (the full texts last).
 SHEET_COLUMNS = ["change", "moved", "old_task_id", "new_task_id", "old_title", "new_title", "similarity",
                  "old_lead", "new_lead", "lead_added", "lead_removed", "support_added", "support_removed",
-                 "old_deadline", "new_deadline", "related", "old_text", "new_text"]
+                 "old_deadline", "new_deadline", "related"]
+#: Columns of the sheet of texts (rows whose text changed).
+TEXT_COLUMNS = ["change", "old_task_id", "new_task_id", "similarity", "old_text", "new_text"]
 _FILLS = {"added": "E2F0D9", "dropped": "FCE4D6", "reworded": "FFF2CC", "split": "DDEBF7", "merged": "EDE1F5"}
-_CAPS = {"old_title": 30, "new_title": 30, "old_text": 60, "new_text": 60, "related": 16}
-_SUMMARY = [("unchanged", "未变的任务"), ("reworded", "表述修改的任务"), ("added", "新增的任务"),
+_CAPS = {"old_title": 30, "new_title": 30, "old_text": 70, "new_text": 70, "related": 16}
+_SUMMARY = [("unchanged", "文本未变的任务"), ("reworded", "表述修改的任务"), ("added", "新增的任务"),
             ("dropped", "删除的任务"), ("split", "拆分出的任务"), ("merged", "并入其他任务的任务"),
             ("moved", "位置（编号）变化的任务"), ("assignment_changed", "牵头或配合单位变化的任务"),
             ("deadline_changed", "完成时限变化的任务")]
@@ -92,36 +94,47 @@ def write_diff_xlsx(diffs: Sequence[PlanDiff], path: str | Path) -> Path:
             _xl.put(ws, r, 1, label).font = s["font"]
             _xl.put(ws, r, 2, counts[key]).font = s["font"]
         r += 1
-    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["A"].width = 90
     ws.column_dimensions["B"].width = 10
-    used = {"概况"}
+    for row in ws.iter_rows(min_row=3):
+        row[0].alignment = s["wrap"]
+    _xl.print_setup(ws, 1)
     for n, d in enumerate(diffs, start=1):
-        name = "任务对照" if len(diffs) == 1 else f"任务对照{n}"
-        used.add(name)
-        ws = wb.create_sheet(name)
-        headers = [HEADERS[c] for c in SHEET_COLUMNS]
-        _xl.header_row(ws, 1, headers, s)
-        texts: list[list[str]] = [[] for _ in SHEET_COLUMNS]
-        for i, row in enumerate(d.rows, start=2):
-            fill = _FILLS.get(row["change"])
-            for c, col in enumerate(SHEET_COLUMNS, start=1):
-                v = _shown(row, col)
-                cell = _xl.put(ws, i, c, v)
-                cell.font, cell.alignment, cell.border = s["font"], s["wrap"], s["border"]
-                if fill:
-                    cell.fill = s["fill"](fill)
-                texts[c - 1].append(str(v))
-            if row["assignment_changed"]:
-                for col in ("lead_added", "lead_removed", "support_added", "support_removed"):
-                    if row[col]:
-                        ws.cell(i, SHEET_COLUMNS.index(col) + 1).font = s["bold"]
-        for c, col in enumerate(SHEET_COLUMNS, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = _xl.fit_width(headers[c - 1], texts[c - 1],
-                                                                             _CAPS.get(col, 24))
-        ws.freeze_panes = "C2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(SHEET_COLUMNS))}{len(d.rows) + 1}"
-        _xl.print_setup(ws, 1)
+        suffix = "" if len(diffs) == 1 else str(n)
+        _task_sheet(wb.create_sheet(f"任务对照{suffix}"), d.rows, SHEET_COLUMNS, s, "C2")
+        changed = [r for r in d.rows if r["change"] != "unchanged"]
+        _task_sheet(wb.create_sheet(f"原文对照{suffix}"), changed, TEXT_COLUMNS, s, "D2")
     return atomic_write(path, _xl.xlsx_bytes(wb))
+
+
+def _task_sheet(ws, rows: Sequence[dict], columns: Sequence[str], s: dict, freeze: str) -> None:
+    from openpyxl.utils import get_column_letter
+
+    headers = [HEADERS[c] for c in columns]
+    _xl.header_row(ws, 1, headers, s)
+    texts: list[list[str]] = [[] for _ in columns]
+    shown = []
+    for i, row in enumerate(rows, start=2):
+        fill = _FILLS.get(row["change"])
+        values = [_shown(row, col) for col in columns]
+        shown.append((i, values))
+        for c, (col, v) in enumerate(zip(columns, values), start=1):
+            cell = _xl.put(ws, i, c, v)
+            cell.font, cell.alignment, cell.border = s["font"], s["wrap"], s["border"]
+            if fill:
+                cell.fill = s["fill"](fill)
+            if col in ("lead_added", "lead_removed", "support_added", "support_removed") and v:
+                cell.font = s["bold"]
+            texts[c - 1].append(str(v))
+    widths = []
+    for c, col in enumerate(columns, start=1):
+        widths.append(_xl.fit_width(headers[c - 1], texts[c - 1], _CAPS.get(col, 24)))
+        ws.column_dimensions[get_column_letter(c)].width = widths[-1]
+    for i, values in shown:
+        _xl.fit_height(ws, i, values, widths)
+    ws.freeze_panes = freeze
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    _xl.print_setup(ws, 1)
 
 
 def _e(v: object) -> str:
