@@ -122,7 +122,7 @@ def _text(v: object) -> str:
     return str(v).strip()
 
 
-def _read_sheet(ws) -> tuple[list[LedgerRow], list[str]]:
+def _read_sheet(ws, formulas=None) -> tuple[list[LedgerRow], list[str]]:
     header_at, header = None, []
     for r, values in enumerate(ws.iter_rows(min_row=1, max_row=min(ws.max_row or 1, 20), values_only=True), start=1):
         names = [_text(v) for v in values]
@@ -134,7 +134,11 @@ def _read_sheet(ws) -> tuple[list[LedgerRow], list[str]]:
     known = set(PLAN_COLUMNS) | {NOTE_COLUMN, "原因"}
     typed_cols = [h for h in header if h and h not in known]
     rows = []
+    written = formulas.iter_rows(min_row=header_at + 1, values_only=True) if formulas is not None else None
     for values in ws.iter_rows(min_row=header_at + 1, values_only=True):
+        as_typed = next(written, None) if written is not None else None
+        if as_typed is not None:  # a formula the office typed, never computed: kept as its text
+            values = tuple(v if v is not None or k >= len(as_typed) else as_typed[k] for k, v in enumerate(values))
         cells = dict(zip(header, values))
         if all(v in (None, "") for v in values):
             continue
@@ -162,19 +166,20 @@ def read_ledger(path: str | Path) -> Ledger:
 
     try:
         wb = load_workbook(path, data_only=True)  # a formula the office typed: its value
+        typed = load_workbook(path)  # … or, never computed, its text
     except (BadZipFile, KeyError, ValueError, OSError) as e:
         raise LedgerError(f"{path}: not an Excel workbook ({type(e).__name__})") from None
     except Exception as e:  # openpyxl raises many kinds on a damaged file
         raise LedgerError(f"{path}: cannot be read as a workbook ({type(e).__name__}: {e})") from None
     sheet = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     try:
-        rows, extra = _read_sheet(sheet)
+        rows, extra = _read_sheet(sheet, typed[sheet.title])
     except LedgerError as e:
         raise LedgerError(f"{path}: {e}") from None
     orphans: list[LedgerRow] = []
     if ORPHANS in wb.sheetnames:
         try:
-            orphans, more = _read_sheet(wb[ORPHANS])
+            orphans, more = _read_sheet(wb[ORPHANS], typed[ORPHANS])
             extra += [c for c in more if c not in extra]
         except LedgerError:
             orphans = []

@@ -185,6 +185,10 @@ def target_comparison(targets: Sequence[dict]) -> list[dict]:
 def _target_text(t: dict) -> str:
     words = _BOUNDS.get(t["bound"], "")
     value = f"{t['value']}" + (f"–{t['value_max']}" if t["value_max"] != "" else "")
+    if t["bound"] == "about":
+        words, value = "", f"{value}{t['unit']}左右"
+        return f"{value}" + (f"（基数 {t['baseline']}）" if t["baseline"] != "" else "") + \
+            (f"，{t['year']}年" if t["year"] != "" else "")
     base = f"（基数 {t['baseline']}）" if t["baseline"] != "" else ""
     year = f"，{t['year']}年" if t["year"] != "" else ""
     return f"{words}{value}{t['unit']}{base}{year}"
@@ -341,7 +345,7 @@ def progress_figure(units: Sequence[dict], top: int = FIGURE_UNITS):
         ax.set_axisbelow(True)
         ax.set_xlabel("任务数")
         if n:
-            ax.legend(loc="lower right", fontsize=7)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6 / max(n, 3)), ncol=6, fontsize=7, frameon=False)
         more = len(units) - n
         title = "各牵头单位任务进展" + (f"（前 {n} 个单位，共 {len(units)} 个）" if more > 0 else "")
         ax.set_title(title)
