@@ -583,7 +583,7 @@ def progress(
     frames = {}
     for name, columns in (("progress_plans", ["doc", "plan", "tasks", "done", "in_progress", "not_started", "behind",
                                               "unreported", "other", "overdue", "done_share"]),
-                          ("progress_units", ["unit", "tasks", "done", "in_progress", "not_started", "behind",
+                          ("progress_units", ["place", "unit", "tasks", "done", "in_progress", "not_started", "behind",
                                               "unreported", "other", "overdue", "done_share"]),
                           ("overdue", ["doc", "task_id", "title", "lead", "deadline", "due", "status", "updated",
                                        "days_overdue"])):

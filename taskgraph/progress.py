@@ -29,11 +29,11 @@ __all__ = ["Entry", "entries_from_ledger", "progress_tables", "UNIT_COLUMNS", "P
 #: Status as typed → column key. Anything else typed counts as ``other``.
 STATUS_KEYS = {"已完成": "done", "推进中": "in_progress", "未启动": "not_started", "滞后": "behind"}
 COUNTS = ["tasks", "done", "in_progress", "not_started", "behind", "unreported", "other", "overdue", "done_share"]
-UNIT_COLUMNS = ["unit", *COUNTS]
+UNIT_COLUMNS = ["place", "unit", *COUNTS]
 PLAN_COLUMNS = ["doc", "plan", *COUNTS]
 OVERDUE_COLUMNS = ["doc", "task_id", "title", "lead", "deadline", "due", "status", "updated", "days_overdue"]
 #: Chinese headers for people (workbooks, the terminal, the report).
-HEADERS = {"unit": "牵头单位", "doc": "文件", "plan": "方案", "tasks": "任务数", "done": "已完成", "in_progress": "推进中",
+HEADERS = {"place": "地区", "unit": "牵头单位", "doc": "文件", "plan": "方案", "tasks": "任务数", "done": "已完成", "in_progress": "推进中",
            "not_started": "未启动", "behind": "滞后", "unreported": "未填报", "other": "其他状态", "overdue": "逾期",
            "done_share": "完成率", "task_id": "任务编号", "title": "重点任务", "lead": "牵头单位", "deadline": "完成时限",
            "due": "截止日期", "status": "完成状态", "updated": "更新日期", "days_overdue": "逾期天数"}
@@ -59,6 +59,7 @@ class Entry:
     progress: str = ""
     in_ledger: bool = True
     in_plans: bool = True
+    place: str = ""
 
 
 def _due(value: object, deadline: str) -> tuple[_dt.date | None, str]:
@@ -104,7 +105,8 @@ def entries_from_ledger(ledger, plans: Sequence = ()) -> tuple[list[Entry], list
         typed = r.typed
         entries.append(Entry(r.doc, r.plan, r.task_id, r.title, lead, r.deadline, due, kind,
                              str(typed.get("完成状态") or "").strip(), parse_date(typed.get("更新日期")),
-                             str(typed.get("责任人") or ""), str(typed.get("进展情况") or ""), True, in_plans))
+                             str(typed.get("责任人") or ""), str(typed.get("进展情况") or ""), True, in_plans,
+                             r.place))
     if plans:
         gone = [e for e in entries if not e.in_plans]
         if gone:
@@ -116,7 +118,7 @@ def entries_from_ledger(ledger, plans: Sequence = ()) -> tuple[list[Entry], list
         for r in missing:
             due, kind = _due(r.due, r.deadline)
             entries.append(Entry(r.doc, r.plan, r.task_id, r.title, tuple(u for u in r.lead.split("、") if u),
-                                 r.deadline, due, kind, "", None, in_ledger=False))
+                                 r.deadline, due, kind, "", None, in_ledger=False, place=r.place))
         if missing:
             notes.append(f"方案中有 {len(missing)} 项任务不在台账中，按“未填报”统计")
     other = Counter(e.status for e in entries if e.status and e.status not in STATUS_KEYS)
@@ -142,18 +144,18 @@ def _overdue(e: Entry, today: _dt.date) -> bool:
 
 
 def progress_tables(entries: Sequence[Entry], today: _dt.date | None = None) -> dict[str, list[dict]]:
-    """``progress_units`` (per lead unit: a task led by two units counts
-    for each), ``progress_plans`` (per plan) and ``overdue`` (every overdue
+    """``progress_units`` (per place and lead unit: a task led by two
+    units counts for each), ``progress_plans`` (per plan) and ``overdue`` (every overdue
     task, most overdue first)."""
     today = today or _dt.date.today()
-    by_unit: dict[str, list[Entry]] = {}
+    by_unit: dict[tuple[str, str], list[Entry]] = {}
     by_plan: dict[tuple[str, str], list[Entry]] = {}
     for e in entries:
         for u in e.lead or ("未明确责任单位",):
-            by_unit.setdefault(u, []).append(e)
+            by_unit.setdefault((e.place, u), []).append(e)
         by_plan.setdefault((e.doc, e.plan), []).append(e)
-    units = [{"unit": u, **_count(es, today)} for u, es in by_unit.items()]
-    units.sort(key=lambda r: (-r["tasks"], -r["overdue"], r["unit"]))
+    units = [{"place": p, "unit": u, **_count(es, today)} for (p, u), es in by_unit.items()]
+    units.sort(key=lambda r: (-r["tasks"], -r["overdue"], r["place"], r["unit"]))
     plans = [{"doc": d, "plan": p, **_count(es, today)} for (d, p), es in by_plan.items()]
     overdue = [{"doc": e.doc, "task_id": e.task_id, "title": e.title, "lead": "、".join(e.lead), "deadline": e.deadline,
                 "due": e.due.isoformat() if e.due else "", "status": e.status or "未填报",

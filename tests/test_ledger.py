@@ -13,8 +13,8 @@ from taskgraph.cli import main
 from taskgraph.progress import read_progress
 from taskgraph.render.ledger import STATUSES, read_ledger, write_ledger
 
-PLAN = """某市科技创新行动方案（2021—2023年）
-某市人民政府
+PLAN = """锦州市科技创新行动方案（2021—2023年）
+锦州市人民政府
 2021年3月1日
 一、重点任务
 1.培育高新技术企业。落实税收优惠政策。（牵头单位：市科技局；配合单位：市财政局；完成时限：2022年底）
@@ -57,7 +57,7 @@ def test_a_fresh_ledger(tmp_path):
     plans = _plan(tmp_path)
     path = write_ledger(plans, tmp_path / "督办台账.xlsx")
     wb, ws, header, rows = _sheet(path)
-    assert header[:13] == ["序号", "方案", "文件", "任务编号", "重点任务", "牵头单位", "配合单位", "完成时限", "截止日期",
+    assert header[:14] == ["序号", "方案", "地区", "文件", "任务编号", "重点任务", "牵头单位", "配合单位", "完成时限", "截止日期",
                            "责任人", "进展情况", "完成状态", "更新日期"]
     assert [r["任务编号"] for r in rows] == ["一/1", "一/2", "一/3", "一/4"]
     due = [r["截止日期"] for r in rows]
@@ -66,7 +66,7 @@ def test_a_fresh_ledger(tmp_path):
     assert due[2] == "长期" and due[3].date() == dt.date(2023, 12, 31)
     lists = [v for v in ws.data_validations.dataValidation if v.type == "list"]
     assert len(lists) == 1 and lists[0].formula1 == '"' + ",".join(STATUSES) + '"'
-    status = "ABCDEFGHIJKLMN"[header.index("完成状态")]
+    status = "ABCDEFGHIJKLMNO"[header.index("完成状态")]
     assert str(lists[0].sqref).startswith(f"{status}3:")
     assert not [c for s in wb for row in s.iter_rows() for c in row if c.data_type == "f"]
     assert "填写说明" in wb.sheetnames
@@ -124,6 +124,7 @@ def test_progress_per_unit_and_plan(tmp_path):
     # overdue: 一/1 (2022-12-31, not done); 一/2 is done; 一/3 is 长期; 一/4 is due 2023-12-31
     assert [r["task_id"] for r in p.tables["overdue"]] == ["一/1"]
     units = {r["unit"]: r for r in p.tables["progress_units"]}
+    assert {r["place"] for r in p.tables["progress_units"]} == {"锦州市"}
     assert units["市科技局"]["tasks"] == 2 and units["市科技局"]["overdue"] == 1
     later = read_progress(path, today=dt.date(2024, 1, 1))
     assert [r["task_id"] for r in later.tables["overdue"]] == ["一/1", "一/4"]

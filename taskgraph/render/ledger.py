@@ -40,13 +40,13 @@ GUIDE = "填写说明"
 #: The statuses of the drop-down.
 STATUSES = ("未启动", "推进中", "已完成", "滞后")
 #: Columns taskgraph fills from the plans.
-PLAN_COLUMNS = ("序号", "方案", "文件", "任务编号", "重点任务", "牵头单位", "配合单位", "完成时限", "截止日期")
+PLAN_COLUMNS = ("序号", "方案", "地区", "文件", "任务编号", "重点任务", "牵头单位", "配合单位", "完成时限", "截止日期")
 #: Columns the office fills in.
 INPUT_COLUMNS = ("责任人", "进展情况", "完成状态", "更新日期")
 NOTE_COLUMN = "变更说明"
 #: Plan columns whose hand-corrected value is noted when the plan now says otherwise.
 _WATCHED = ("重点任务", "牵头单位", "配合单位", "完成时限")
-_WIDTHS = {"序号": 6, "方案": 18, "文件": 14, "任务编号": 12, "重点任务": 36, "牵头单位": 18, "配合单位": 24,
+_WIDTHS = {"序号": 6, "方案": 18, "地区": 10, "文件": 14, "任务编号": 12, "重点任务": 36, "牵头单位": 18, "配合单位": 24,
            "完成时限": 12, "截止日期": 12, "责任人": 10, "进展情况": 36, "完成状态": 10, "更新日期": 12,
            NOTE_COLUMN: 24}
 _STATUS_FILLS = {"已完成": "E2F0D9", "推进中": "DDEBF7", "滞后": "FCE4D6"}
@@ -65,6 +65,7 @@ class LedgerRow:
     task_id: str
     plan: str = ""
     title: str = ""
+    place: str = ""
     lead: str = ""
     support: str = ""
     deadline: str = ""
@@ -99,8 +100,8 @@ def ledger_rows(plans: Sequence["Plan"]) -> list[LedgerRow]:
             r = roles.get(t.task_id, {"lead": [], "support": []})
             support = [u for u in r["support"] if u not in r["lead"]]
             rows.append(LedgerRow(plan.info.doc, t.task_id, plan.info.title or plan.info.doc, t.title or t.text,
-                                  "、".join(r["lead"]) or "未明确责任单位", "、".join(support), t.deadline,
-                                  _due_cell(task_deadline(t.deadline, plan.info))))
+                                  plan.info.place, "、".join(r["lead"]) or "未明确责任单位", "、".join(support),
+                                  t.deadline, _due_cell(task_deadline(t.deadline, plan.info))))
     return rows
 
 
@@ -144,7 +145,8 @@ def _read_sheet(ws, formulas=None) -> tuple[list[LedgerRow], list[str]]:
             continue
         typed = {h: cells.get(h) for h in typed_cols if cells.get(h) not in (None, "")}
         rows.append(LedgerRow(_text(cells.get("文件")), _text(cells.get("任务编号")), _text(cells.get("方案")),
-                              _text(cells.get("重点任务")), _text(cells.get("牵头单位")), _text(cells.get("配合单位")),
+                              _text(cells.get("重点任务")), _text(cells.get("地区")), _text(cells.get("牵头单位")),
+                              _text(cells.get("配合单位")),
                               _text(cells.get("完成时限")), cells.get("截止日期"), typed, _text(cells.get(NOTE_COLUMN)),
                               _text(cells.get("原因"))))
     extra = [h for h in typed_cols if h not in INPUT_COLUMNS]
@@ -216,8 +218,8 @@ def carry_over(fresh: list[LedgerRow], old: Ledger | None) -> tuple[list[LedgerR
             why = "方案中已无此任务" if target is None else "同一任务有多行记录"
             if o.reason and target is None:
                 why = o.reason
-            orphans.append(LedgerRow(o.doc, o.task_id, o.plan, o.title, o.lead, o.support, o.deadline, o.due,
-                                     dict(o.typed), o.note, why))
+            orphans.append(LedgerRow(o.doc, o.task_id, o.plan, o.title, o.place, o.lead, o.support, o.deadline,
+                                     o.due, dict(o.typed), o.note, why))
             continue
         taken.add(id(target))
         target.typed = dict(o.typed)
@@ -277,7 +279,7 @@ def _workbook(plans, rows: list[LedgerRow], orphans: list[LedgerRow], extra: lis
     ws.add_data_validation(dates)
     for c, name in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = _WIDTHS.get(name, 16)
-    ws.freeze_panes = "F3"
+    ws.freeze_panes = "G3"
     ws.auto_filter.ref = f"A2:{get_column_letter(n)}{max(last, 2)}"
     _xl.print_setup(ws, 2)
     if orphans:
@@ -298,7 +300,7 @@ def _put_rows(ws, start: int, rows: Iterable[LedgerRow], columns: Sequence[str],
     widths = [_WIDTHS.get(name, 16) for name in columns]
     for k, row in enumerate(rows):
         r = start + k
-        values = {"序号": k + 1, "方案": row.plan, "文件": row.doc, "任务编号": row.task_id, "重点任务": row.title,
+        values = {"序号": k + 1, "方案": row.plan, "地区": row.place, "文件": row.doc, "任务编号": row.task_id, "重点任务": row.title,
                   "牵头单位": row.lead, "配合单位": row.support, "完成时限": row.deadline, "截止日期": row.due,
                   NOTE_COLUMN: row.note, "原因": row.reason}
         for c, name in enumerate(columns, start=1):

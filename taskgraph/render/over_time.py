@@ -306,7 +306,7 @@ def _progress_html(o: OverTime, embedded: dict[str, bytes]) -> str:
                      "</figcaption></figure>")
     cols = ["tasks", "done", "in_progress", "not_started", "behind", "unreported", "overdue"]
     parts.append("<h3>按方案</h3>" + _table(p.tables["progress_plans"], ["plan", *cols], HEADERS))
-    parts.append("<h3>按牵头单位</h3>" + _table(p.tables["progress_units"], ["unit", *cols], HEADERS))
+    parts.append("<h3>按牵头单位</h3>" + _table(p.tables["progress_units"], ["place", "unit", *cols], HEADERS))
     parts.append(f"<h3>逾期任务（{len(p.tables['overdue'])}）</h3>"
                  + _table(p.tables["overdue"], ["doc", "task_id", "title", "lead", "deadline", "due", "status",
                                                 "days_overdue"], HEADERS))
@@ -337,7 +337,9 @@ def progress_figure(units: Sequence[dict], top: int = FIGURE_UNITS):
         for i, r in enumerate(shown):
             if r["overdue"]:
                 ax.text(r["tasks"], i, f" 逾期 {r['overdue']}", va="center", fontsize=7, color="#D55E00")
-        ax.set_yticks(y, [_short(r["unit"], 30) for r in shown])
+        several = len({r["place"] for r in units}) > 1
+        ax.set_yticks(y, [_short(f"{r['unit']}（{r['place']}）" if several and r["place"] else r["unit"], 36)
+                          for r in shown])
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)
         ax.xaxis.get_major_locator().set_params(integer=True)
