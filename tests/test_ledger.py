@@ -179,3 +179,31 @@ def test_report_writes_the_ledger_and_keeps_an_unreadable_one(tmp_path):
     assert sorted(p.relative_to(out).as_posix() for p in written) == sorted(report_files(corpus, out))
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'id="progress"' in page and 'id="targets"' in page
+
+
+def test_report_parts_of_plans_over_time(tmp_path):
+    """write_over_time (the report's hook): targets.csv, the ledger, versions
+    compared when the corpus holds two, and progress once the ledger is filled in."""
+    from taskgraph.render.over_time import over_time_files, write_over_time
+
+    draft = PLAN.replace("（2021—2023年）", "（2021—2023年）（征求意见稿）", 1)
+    final = PLAN.replace("4.优化创新环境。营造创新氛围。（牵头单位：市科技局）", "4.优化创新环境。营造创新氛围。（牵头单位：市科协）")
+    (tmp_path / "draft.txt").write_text(draft, encoding="utf-8")
+    (tmp_path / "final.txt").write_text(final, encoding="utf-8")
+    corpus = taskgraph.load([str(tmp_path / "draft.txt"), str(tmp_path / "final.txt")])
+    out = tmp_path / "out"
+    o = write_over_time(corpus, out, today=dt.date(2023, 1, 1))
+    names = sorted(p.relative_to(out).as_posix() for p in o.files)
+    assert names == sorted(over_time_files(corpus, out)) == sorted(
+        ["targets.csv", "督办台账.xlsx", "tables/targets.xlsx", "tables/diff.xlsx", "tables/diff.csv"])
+    sections = dict((k, h) for k, _, h in o.sections())
+    assert "牵头 +市科协 −市科技局" not in sections["versions"]  # the page shows columns, not the terminal line
+    assert "市科协" in sections["versions"] and "尚未填写" in sections["progress"]
+    assert o.progress is None and o.draw(out / "figures") == {}
+    _fill(out / "督办台账.xlsx", {"一/1": {"完成状态": "推进中"}, "一/2": {"完成状态": "已完成"}})
+    o = write_over_time(corpus, out, today=dt.date(2023, 1, 1))
+    assert "figures/progress.svg" in over_time_files(corpus, out)
+    svg = o.draw(out / "figures")["progress"]
+    assert svg.startswith(b"<?xml")
+    page = dict((k, h) for k, _, h in o.sections({"progress": svg}))["progress"]
+    assert "逾期任务（2）" in page and "data:image/svg+xml;base64," in page  # 一/1 of both versions

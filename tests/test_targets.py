@@ -144,3 +144,18 @@ def test_indicator_knowledge_is_data():
     k = indicators()
     assert k.key_of("全社会R&D经费支出占GDP比重", "%")[0] == "rd_intensity"
     assert k.key_of("全社会R&D经费支出占GDP比重", "家")[0] == ""  # the unit must fit the measure
+
+
+def test_places_compared_on_shared_indicators():
+    from taskgraph.render.over_time import target_comparison
+    from taskgraph.targets import target_records
+
+    rows = {r["key"]: r for r in target_comparison(target_records(SEEDS.values()))}
+    # 高新技术企业: the goals' targets (许昌's goals have none: its task's, 500家左右)
+    assert rows["hightech_enterprises"]["锦州市"] == "超过260家，2024年"
+    assert rows["hightech_enterprises"]["宁波市镇海区"] == "达到685家，2025年"
+    assert rows["hightech_enterprises"]["许昌市"] == "500家左右，2022年"
+    assert rows["hightech_enterprises"]["廊坊市"] == "达到1500家（基数 905），2025年"
+    assert rows["rd_intensity"]["许昌市"] == "不低于2.1%，2022年" and rows["rd_intensity"]["廊坊市"] == ""
+    assert "tech_contract_value" in rows and all(len([v for k, v in r.items() if k not in ("key", "indicator") and v]) >= 2
+                                                 for r in rows.values())
