@@ -98,6 +98,7 @@ def entries_from_ledger(ledger, plans: Sequence = ()) -> tuple[list[Entry], list
                 plan, t = hit
                 d = task_deadline(t.deadline, plan.info)
                 due, kind = d.due, d.kind
+                r.place = r.place or plan.info.place
         key = (r.doc, r.task_id)
         if key in seen:
             continue  # a second row of one task (the office's own) counts once

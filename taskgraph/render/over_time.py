@@ -347,7 +347,7 @@ def progress_figure(units: Sequence[dict], top: int = FIGURE_UNITS):
         ax.set_axisbelow(True)
         ax.set_xlabel("任务数")
         if n:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6 / max(n, 3)), ncol=6, fontsize=7, frameon=False)
+            fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=6, fontsize=7, frameon=False)
         more = len(units) - n
         title = "各牵头单位任务进展" + (f"（前 {n} 个单位，共 {len(units)} 个）" if more > 0 else "")
         ax.set_title(title)
