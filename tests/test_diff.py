@@ -141,3 +141,14 @@ def test_cli_diff_refuses_a_folder_and_an_unreadable_file(tmp_path, capsys):
     assert main(["diff", str(bad), str(FINAL)]) == 2
     err = capsys.readouterr().err
     assert "bad.docx" in err and "Traceback" not in err
+
+
+def test_large_plans_compare_candidates_with_the_same_result(monkeypatch):
+    """Beyond ALL_PAIRS task pairs each task is only compared with the tasks
+    sharing most of its bigrams; on the Langfang pair that finds every match."""
+    import taskgraph.analyse.diff as diff
+
+    corpus = taskgraph.load([str(DRAFT), str(FINAL)])
+    every = diff.diff_plans(*corpus.plans, corpus.units).rows
+    monkeypatch.setattr(diff, "ALL_PAIRS", 0)
+    assert diff.diff_plans(*corpus.plans, corpus.units).rows == every

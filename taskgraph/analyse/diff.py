@@ -62,6 +62,39 @@ def _dice(a: Counter, b: Counter) -> float:
     return 2 * sum((a & b).values()) / n if n else 0.0
 
 
+#: Up to this many task pairs every pair is compared; beyond, each task only
+#: with the tasks of the other version that share most of its rarer bigrams.
+ALL_PAIRS = 1_000_000
+CANDIDATES = 30
+
+
+def _pairs(ob: list[Counter], nb: list[Counter]):
+    """The pairs (old, new) to score: all of them for plans of ordinary size;
+    for very large ones, each new task with the :data:`CANDIDATES` old tasks
+    sharing most of its bigrams (a bigram found in more than a hundred old
+    tasks is left out of the count), so that the work grows with the plans,
+    not with their product. Every score is still exact; a pair can only be
+    missed, never scored wrong."""
+    if len(ob) * len(nb) <= ALL_PAIRS:
+        return ((i, j) for i in range(len(ob)) for j in range(len(nb)))
+    index: dict[str, list[int]] = {}
+    same: dict[frozenset, list[int]] = {}
+    for i, a in enumerate(ob):
+        same.setdefault(frozenset(a.items()), []).append(i)
+        for g in a:
+            index.setdefault(g, []).append(i)
+    out = []
+    for j, b in enumerate(nb):
+        out += [(i, j) for i in same.get(frozenset(b.items()), [])[:CANDIDATES]]  # the same text, always
+        votes: Counter = Counter()
+        for g in b:
+            hits = index.get(g)
+            if hits and len(hits) <= 100:
+                votes.update(hits)
+        out += [(i, j) for i, _ in votes.most_common(CANDIDATES)]
+    return out
+
+
 def _contained(part: Counter, whole: Counter) -> float:
     n = sum(part.values())
     return sum((part & whole).values()) / n if n else 0.0
@@ -132,12 +165,11 @@ def diff_plans(old: Plan, new: Plan, units: Mapping[tuple[str, str], Unit] | Non
     ob, nb = [_bigrams(t.text or t.title) for t in ot], [_bigrams(t.text or t.title) for t in nt]
     pos = lambda i, n: i / (n - 1) if n > 1 else 0.5  # noqa: E731
     candidates = []
-    for i, a in enumerate(ob):
-        for j, b in enumerate(nb):
-            s = _dice(a, b)
-            if s >= threshold:
-                closeness = 1 - abs(pos(i, len(ot)) - pos(j, len(nt)))
-                candidates.append((s + POSITION_WEIGHT * closeness, s, i, j))
+    for i, j in _pairs(ob, nb):
+        s = _dice(ob[i], nb[j])
+        if s >= threshold:
+            closeness = 1 - abs(pos(i, len(ot)) - pos(j, len(nt)))
+            candidates.append((s + POSITION_WEIGHT * closeness, s, i, j))
     candidates.sort(key=lambda c: (-c[0], c[2], c[3]))
     o2n: dict[int, int] = {}
     n2o: dict[int, int] = {}
@@ -148,17 +180,25 @@ def diff_plans(old: Plan, new: Plan, units: Mapping[tuple[str, str], Unit] | Non
             sim[(i, j)] = s
     # tasks left over: split out of a matched task, merged into one, or new / gone
     split: dict[int, tuple[int, float]] = {}
+    near_old: dict[int, list[int]] = {}
+    near_new: dict[int, list[int]] = {}
+    if len(ot) * len(nt) > ALL_PAIRS:
+        for i, j in _pairs(ob, nb):
+            near_old.setdefault(j, []).append(i)
+            near_new.setdefault(i, []).append(j)
     for j in range(len(nt)):
         if j in n2o:
             continue
-        best = max(((_contained(nb[j], ob[i]), i) for i in range(len(ot))), default=(0.0, -1))
+        olds = near_old.get(j, []) if near_old or near_new else range(len(ot))
+        best = max(((_contained(nb[j], ob[i]), i) for i in olds), default=(0.0, -1))
         if best[0] >= threshold:
             split[j] = (best[1], best[0])
     merged: dict[int, tuple[int, float]] = {}
     for i in range(len(ot)):
         if i in o2n:
             continue
-        best = max(((_contained(ob[i], nb[j]), j) for j in range(len(nt))), default=(0.0, -1))
+        news = near_new.get(i, []) if near_old or near_new else range(len(nt))
+        best = max(((_contained(ob[i], nb[j]), j) for j in news), default=(0.0, -1))
         if best[0] >= threshold:
             merged[i] = (best[1], best[0])
     oroles, nroles = _roles(old, units), _roles(new, units)
