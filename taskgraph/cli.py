@@ -450,6 +450,9 @@ def report(
 
             written = write_outputs(corpus, output, lambda: write_report(
                 corpus, output, progress=progress, font=font, workers=jobs), quiet, "report")
+    for d in corpus.diagnostics:  # said while writing (a 督办台账.xlsx in the folder that is not one)
+        if d.code == "ledger" and not quiet:
+            _say(_console(stderr=True), f"warning: {d}", "yellow")
     if not quiet:
         _say(_console(), f"wrote {len(written)} files to {output}/; open {output / 'index.html'}")
     raise typer.Exit(exit_status(corpus, strict))

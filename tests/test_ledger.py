@@ -207,3 +207,15 @@ def test_report_parts_of_plans_over_time(tmp_path):
     assert svg.startswith(b"<?xml")
     page = dict((k, h) for k, _, h in o.sections({"progress": svg}))["progress"]
     assert "逾期任务（2）" in page and "data:image/svg+xml;base64," in page  # 一/1 of both versions
+
+
+def test_cli_report_says_it_left_the_offices_file_alone(tmp_path, capsys):
+    f = tmp_path / "plan.txt"
+    f.write_text(PLAN, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "督办台账.xlsx").write_text("not a workbook", encoding="utf-8")
+    assert main(["report", str(f), "-o", str(out), "-j", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "督办台账.xlsx" in err and "督办台账（新）.xlsx" in err and "Traceback" not in err
+    assert (out / "督办台账.xlsx").read_text(encoding="utf-8") == "not a workbook"
