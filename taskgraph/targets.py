@@ -59,7 +59,8 @@ class Target:
     the task it belongs to (empty for the goals section). ``value`` is the
     number in ``unit`` (``1万家`` is 10000 家; a range ``3-5项`` is 3, with
     ``value_max`` 5); ``written`` the number as written; ``comparator`` the
-    word as written and ``bound`` what it means (reach, more_than, at_least,
+    word as written (both words where the plan writes two: ``达到…以上``) and
+    ``bound`` what it means (reach, more_than, at_least,
     about, at_most, growth, decline, added; empty when the plan writes none).
     ``year_from`` is ``text`` when the year is written near the number,
     ``period`` when it is the end of the plan's period, empty when unknown.
@@ -220,7 +221,7 @@ def targets_in_text(text: str, *, year: int | None = None, goals: bool = False, 
             after = sentence[m.end():]
             am = k.after_re.match(after)
             if am:
-                comparator = comparator or am.group()
+                comparator = f"{comparator}…{am.group()}" if comparator else am.group()  # 达到…以上
                 bound = bound if cm else k.after[am.group()]
                 if cm and bound == "reach":  # 达到2.1%以上: at least
                     bound = k.after[am.group()]
