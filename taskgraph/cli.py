@@ -574,7 +574,7 @@ def progress(
     from .progress import HEADERS, read_progress
 
     try:
-        result = read_progress(ledger, plans, when)
+        result = read_progress(ledger, plans, when, corpus.units if corpus is not None else None)
     except LedgerError as e:
         raise _Error(str(e)) from None
     err = _console(stderr=True)

@@ -19,7 +19,7 @@ import datetime as _dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .deadlines import parse_date, read_deadline, task_deadline
 
@@ -75,9 +75,23 @@ def _due(value: object, deadline: str) -> tuple[_dt.date | None, str]:
     return r.due, r.kind
 
 
-def entries_from_ledger(ledger, plans: Sequence = ()) -> tuple[list[Entry], list[str]]:
+def entries_from_ledger(ledger, plans: Sequence = (), units: Mapping | None = None) -> tuple[list[Entry], list[str]]:
     """The ledger's rows as :class:`Entry` (with ``plans``, checked against
-    them). Returns the entries and notes for the user (in Chinese)."""
+    them; with ``units``, a corpus's :class:`~taskgraph.model.Unit` of each
+    ``(doc, name)``, two spellings of one unit count as one: its canonical
+    name). Returns the entries and notes for the user (in Chinese)."""
+
+    def names(doc: str, lead: str) -> tuple[str, ...]:
+        out = []
+        for u in (lead.split("、") if lead else ()):
+            if not u:
+                continue
+            unit = units.get((doc, u)) if units else None
+            name = unit.name if unit is not None and unit.known else u
+            if name not in out:
+                out.append(name)
+        return tuple(out)
+
     notes: list[str] = []
     rows = [r for r in ledger.rows if r.task_id]
     entries = []
@@ -87,7 +101,7 @@ def entries_from_ledger(ledger, plans: Sequence = ()) -> tuple[list[Entry], list
             plan_tasks[(plan.info.doc, t.task_id)] = (plan, t)
     seen = set()
     for r in rows:
-        lead = tuple(u for u in r.lead.split("、") if u) if r.lead else ()
+        lead = names(r.doc, r.lead)
         due, kind = _due(r.due, r.deadline)
         in_plans = True
         if plans:
@@ -118,7 +132,7 @@ def entries_from_ledger(ledger, plans: Sequence = ()) -> tuple[list[Entry], list
         missing = [r for r in ledger_rows(plans) if (r.doc, r.task_id) not in seen]
         for r in missing:
             due, kind = _due(r.due, r.deadline)
-            entries.append(Entry(r.doc, r.plan, r.task_id, r.title, tuple(u for u in r.lead.split("、") if u),
+            entries.append(Entry(r.doc, r.plan, r.task_id, r.title, names(r.doc, r.lead),
                                  r.deadline, due, kind, "", None, in_ledger=False, place=r.place))
         if missing:
             notes.append(f"方案中有 {len(missing)} 项任务不在台账中，按“未填报”统计")
@@ -176,7 +190,8 @@ class Progress:
     today: _dt.date | None = None
 
 
-def read_progress(ledger_path: str | Path, plans: Sequence = (), today: _dt.date | None = None) -> Progress:
+def read_progress(ledger_path: str | Path, plans: Sequence = (), today: _dt.date | None = None,
+                  units: Mapping | None = None) -> Progress:
     """Read a filled-in ledger and count its progress (see the module's docstring).
 
     :raises taskgraph.render.ledger.LedgerError: the ledger cannot be read.
@@ -184,6 +199,6 @@ def read_progress(ledger_path: str | Path, plans: Sequence = (), today: _dt.date
     from .render.ledger import read_ledger
 
     ledger = read_ledger(ledger_path)
-    entries, notes = entries_from_ledger(ledger, plans)
+    entries, notes = entries_from_ledger(ledger, plans, units)
     today = today or _dt.date.today()
     return Progress(progress_tables(entries, today), entries, notes, today)

@@ -219,3 +219,16 @@ def test_cli_report_says_it_left_the_offices_file_alone(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "督办台账.xlsx" in err and "督办台账（新）.xlsx" in err and "Traceback" not in err
     assert (out / "督办台账.xlsx").read_text(encoding="utf-8") == "not a workbook"
+
+
+def test_progress_counts_two_spellings_of_a_unit_once(tmp_path):
+    text = PLAN.replace("4.优化创新环境。营造创新氛围。（牵头单位：市科技局）", "4.优化创新环境。营造创新氛围。（牵头单位：市发改委）")
+    f = tmp_path / "plan.txt"
+    f.write_text(text, encoding="utf-8")
+    corpus = taskgraph.load([str(f)])
+    path = write_ledger(corpus.plans, tmp_path / "督办台账.xlsx")
+    as_written = {r["unit"] for r in read_progress(path, today=dt.date(2022, 1, 1)).tables["progress_units"]}
+    assert {"市发展改革委", "市发改委"} <= as_written
+    known = read_progress(path, corpus.plans, dt.date(2022, 1, 1), corpus.units).tables["progress_units"]
+    (row,) = [r for r in known if "发展" in r["unit"] or "发改" in r["unit"]]
+    assert row["tasks"] == 2 and row["unit"] == corpus.units[(corpus.plans[0].info.doc, "市发改委")].name

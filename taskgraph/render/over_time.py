@@ -138,7 +138,7 @@ def write_over_time(corpus: "Corpus", out_dir: str | Path, today: _dt.date | Non
     if previous is not None and any(r.status for r in previous.rows):
         from ..progress import read_progress
 
-        result.progress = read_progress(ledger_path, corpus.plans, today)
+        result.progress = read_progress(ledger_path, corpus.plans, today, corpus.units)
 
     pairs = version_pairs(corpus.plans)
     if pairs:
