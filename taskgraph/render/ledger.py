@@ -228,8 +228,8 @@ def carry_over(fresh: list[LedgerRow], old: Ledger | None) -> tuple[list[LedgerR
                                   ("配合单位", o.support, target.support), ("完成时限", o.deadline, target.deadline)):
             if old_v and old_v != new_v:
                 notes.append(f"{col}原为：{old_v}")
-        if o.doc != target.doc or o.task_id != target.task_id:
-            notes.append(f"原记录：{o.doc} {o.task_id}")
+        if o.task_id != target.task_id:  # renumbered in the revised plan
+            notes.append(f"原编号：{o.task_id}")
         target.note = "；".join(dict.fromkeys(notes))
     return fresh, orphans
 
@@ -334,11 +334,15 @@ _GUIDE = [
 
 def _guide(ws, s) -> None:
     for r, (k, v) in enumerate(_GUIDE, start=1):
-        _xl.put(ws, r, 1, k).font = s["title"] if r == 1 else s["bold"]
+        head = _xl.put(ws, r, 1, k)
+        head.font, head.alignment = (s["title"] if r == 1 else s["bold"]), s["wrap"]
         cell = _xl.put(ws, r, 2, v)
         cell.font, cell.alignment = s["font"], s["wrap"]
+        if r > 1:
+            _xl.fit_height(ws, r, [k, v], [14, 90])
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 90
+    _xl.print_setup(ws, 1)
 
 
 def typed_date(value: object) -> _dt.date | None:
