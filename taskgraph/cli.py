@@ -54,6 +54,8 @@ def _root(
 PathsArg = typer.Argument(None, help="Plan files, folders, globs, or - for standard input. Default: the bundled seeds/.")
 OutOpt = typer.Option(Path("outputs"), "--output", "-o", help="Folder to write into (created if missing).")
 UnitsOpt = typer.Option(None, "--units", help="Extra unit-name file(s) (TOML, like taskgraph/data/units.toml).")
+CorrectionsOpt = typer.Option(None, "--corrections", help="Corrections made after review (CSV: doc, task_id, unit, "
+                              "role, action = add / remove / set-lead), applied on top of extraction; never written.")
 StrictOpt = typer.Option(False, "--strict", help="Treat warnings as failures (exit 1), for scripts.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only errors.")
 JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Processes reading and extracting plans (default: one "
@@ -87,7 +89,7 @@ def _paths(paths: Optional[List[str]]) -> list[str]:
 
 
 def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet: bool,
-                 jobs: Optional[int] = None):
+                 jobs: Optional[int] = None, corrections: Optional[Path] = None):
     """Read and extract (in ``jobs`` processes, see :func:`taskgraph.corpus.load`)
     with a progress line on the terminal."""
     import time
@@ -96,7 +98,7 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
 
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
-        return load(_paths(paths), units or (), jobs=jobs)
+        return load(_paths(paths), units or (), jobs=jobs, corrections=corrections)
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     # no refresh thread (auto_refresh=False): plans may be read in forked
@@ -115,7 +117,7 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
                 bar.refresh()
                 shown[0] = now
 
-        return load(_paths(paths), units or (), jobs=jobs, progress=progress)
+        return load(_paths(paths), units or (), jobs=jobs, progress=progress, corrections=corrections)
 
 
 def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
@@ -149,6 +151,7 @@ def extract(
     paths: Optional[List[str]] = PathsArg,
     output: Path = OutOpt,
     units: Optional[List[Path]] = UnitsOpt,
+    corrections: Optional[Path] = CorrectionsOpt,
     strict: bool = StrictOpt,
     quiet: bool = QuietOpt,
     jobs: Optional[int] = JobsOpt,
@@ -163,7 +166,7 @@ def extract(
     from .export import write_extract
 
     check_output_folder(output)
-    corpus = run_pipeline(paths, units, quiet, jobs)
+    corpus = run_pipeline(paths, units, quiet, jobs, corrections)
     report_diagnostics(corpus, quiet)
     written = (write_outputs(corpus, output, lambda: write_extract(corpus, output), quiet, "extract")
                if corpus.plans else [])
@@ -229,13 +232,14 @@ SupportWeightOpt = typer.Option(None, "--support-weight",
                                 help="Weight of a supported task in the weighted load (default 0.5).")
 
 
-def _analysis_graph(paths: Optional[List[str]], units: Optional[List[Path]], fmt: str, quiet: bool):
+def _analysis_graph(paths: Optional[List[str]], units: Optional[List[Path]], fmt: str, quiet: bool,
+                    corrections: Optional[Path] = None):
     """Read the plans and build the task–unit graph; only errors are shown."""
     from .analyse.formats import FORMATS
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    corpus = run_pipeline(paths, units, quiet)
+    corpus = run_pipeline(paths, units, quiet, corrections=corrections)
     report_diagnostics(corpus, quiet=True)
     if not corpus.plans:
         raise UsageError("no plan could be read")
@@ -265,6 +269,7 @@ def graph(
     paths: Optional[List[str]] = PathsArg,
     output: Path = OutOpt,
     units: Optional[List[Path]] = UnitsOpt,
+    corrections: Optional[Path] = CorrectionsOpt,
     fmt: str = FormatOpt,
     quiet: bool = QuietOpt,
 ) -> None:
@@ -277,7 +282,7 @@ def graph(
     """
     from .graph import graph_summary, write_graph
 
-    corpus, G = _analysis_graph(paths, units, fmt, quiet)
+    corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
     written = write_graph(G, output)
     if not quiet or fmt != "table":
         _emit({"graph": graph_summary(G)}, fmt, None, quiet)
@@ -297,6 +302,7 @@ def load(
     max_units: Optional[int] = typer.Option(None, "--max-units", help="Report tasks naming more units than this "
                                             "(default 6)."),
     units: Optional[List[Path]] = UnitsOpt,
+    corrections: Optional[Path] = CorrectionsOpt,
     fmt: str = FormatOpt,
     output: Optional[Path] = TablesOpt,
     quiet: bool = QuietOpt,
@@ -314,7 +320,7 @@ def load(
 
     if by not in ("unit", "function"):
         raise UsageError(f"--by must be unit or function, not {by!r}")
-    corpus, G = _analysis_graph(paths, units, fmt, quiet)
+    corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
     tables = load_tables(G, by=by, max_units=max_units, **_weights(lead_weight, support_weight))
     if place:
         known = sorted(tables["load_places"]["place"])
@@ -336,6 +342,7 @@ def clusters(
                              "modularity is kept."),
     seed: int = typer.Option(0, "--seed", help="First Louvain seed."),
     units: Optional[List[Path]] = UnitsOpt,
+    corrections: Optional[Path] = CorrectionsOpt,
     fmt: str = FormatOpt,
     output: Optional[Path] = TablesOpt,
     quiet: bool = QuietOpt,
@@ -355,7 +362,7 @@ def clusters(
         raise UsageError(f"--weighting must be newman or shared, not {weighting!r}")
     if runs < 1:
         raise UsageError("--runs must be at least 1")
-    corpus, G = _analysis_graph(paths, units, fmt, quiet)
+    corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
     tables = cluster_tables(G, weighting=weighting, resolution=resolution, runs=runs, seed=seed)
     _emit(tables, fmt, output, quiet)
     raise typer.Exit(exit_status(corpus, False))
@@ -370,6 +377,7 @@ def overlap(
     lead_weight: Optional[float] = LeadWeightOpt,
     support_weight: Optional[float] = SupportWeightOpt,
     units: Optional[List[Path]] = UnitsOpt,
+    corrections: Optional[Path] = CorrectionsOpt,
     fmt: str = FormatOpt,
     output: Optional[Path] = TablesOpt,
     quiet: bool = QuietOpt,
@@ -385,7 +393,7 @@ def overlap(
     """
     from .analyse.overlap import overlap_tables
 
-    corpus, G = _analysis_graph(paths, units, fmt, quiet)
+    corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
     opts = _weights(lead_weight, support_weight)
     if threshold is not None:
         opts["threshold"] = threshold
@@ -404,6 +412,7 @@ def report(
     paths: Optional[List[str]] = PathsArg,
     output: Path = OutOpt,
     units: Optional[List[Path]] = UnitsOpt,
+    corrections: Optional[Path] = CorrectionsOpt,
     font: Optional[str] = typer.Option(None, "--font", help="Font for the figures: a .ttf/.otf/.ttc file or an "
                                        "installed family. Default: $TASKGRAPH_FONT, else the bundled Noto Sans "
                                        "CJK SC."),
@@ -424,7 +433,7 @@ def report(
     from .render.report import write_report
 
     check_output_folder(output)
-    corpus = run_pipeline(paths, units, quiet, jobs)
+    corpus = run_pipeline(paths, units, quiet, jobs, corrections)
     report_diagnostics(corpus, quiet)
     if not corpus.plans:
         raise typer.Exit(2)

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from .checks import joined
+from .corrections import Corrections, read_corrections
 from .model import Diagnostic, Document, Plan, Unit
 from .safe import decoded
 
@@ -25,9 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Corpus", "load", "default_inputs", "extract_documents", "extract_document", "worker_count"]
 
 TASK_COLUMNS = ["doc", "place", "task_id", "path", "title", "text", "deadline", "n_lead", "n_support",
-                "status", "kind", "line", "section", "annotation", "written"]
+                "status", "kind", "line", "section", "annotation", "written", "check"]
 ASSIGNMENT_COLUMNS = ["doc", "place", "task_id", "unit", "unit_id", "function", "role", "line", "order",
-                      "known", "collective", "start", "end", "written", "how"]
+                      "known", "collective", "start", "end", "written", "how", "check"]
 UNIT_COLUMNS = ["place", "unit_id", "name", "function", "level", "known", "collective", "names",
                 "n_tasks", "lead", "support"]
 DOCUMENT_COLUMNS = ["doc", "source", "format", "encoding", "title", "place", "province", "city", "district",
@@ -62,6 +64,7 @@ class Corpus:
     units: dict[tuple[str, str], Unit] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unreadable: int = 0
+    inputs: list[str] = field(default_factory=list)  # other files read (a corrections file): never written
     _names: set[str] = field(default_factory=set, init=False, repr=False, compare=False)  # the plans' docs
 
     def add(self, result: "Diagnostic | tuple[Plan, dict[tuple[str, str], Unit]]") -> None:
@@ -118,6 +121,7 @@ class Corpus:
             roles: dict[str, list[str]] = {}
             for a in plan.assignments:
                 roles.setdefault(a.task_id, []).append(a.role)
+            task_checks = {t.task_id: t.check for t in plan.tasks if t.check}
             for t in plan.tasks:
                 r = roles.get(t.task_id, [])
                 tasks.append({
@@ -126,6 +130,7 @@ class Corpus:
                     "n_lead": r.count("lead"), "n_support": r.count("support"),
                     "status": "assigned" if r else "unassigned", "kind": t.kind, "line": t.line,
                     "section": " / ".join(t.section), "annotation": t.annotation, "written": t.written,
+                    "check": joined(t.check),
                 })
             plan_units = set()
             for a in plan.assignments:
@@ -138,6 +143,9 @@ class Corpus:
                     # where the name stands on its line as written (empty when not known)
                     "start": a.start if a.start >= 0 else "", "end": a.end if a.end >= 0 else "",
                     "written": a.written, "how": a.how,
+                    # the edge's own reasons to look, those of its task, and a name the gazetteer lacks
+                    "check": joined((*a.check, *task_checks.get(a.task_id, ()),
+                                     *(() if u.known or u.collective else ("unknown-unit",)))),
                 })
                 row = per_unit.setdefault(u.unit_id, {
                     "place": u.place, "unit_id": u.unit_id, "name": u.name, "function": u.function,
@@ -249,14 +257,25 @@ def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
     return plan, units
 
 
-def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Callable[[str], None] | None) -> None:
+def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Callable[[str], None] | None,
+         corrections: "Corrections | None" = None, gazetteer: "Gazetteer | None" = None) -> None:
+    if corrections is not None and not isinstance(result, Diagnostic):
+        plan, units = result
+        fixed = corrections.apply(plan)
+        if fixed is not plan:
+            units = dict(units)
+            for a in fixed.assignments:
+                if (a.doc, a.unit) not in units:
+                    units[(a.doc, a.unit)] = gazetteer.resolve(a.unit, plan.info.place, plan.info.level)
+            result = (fixed, units)
     corpus.add(result)
     if progress and not isinstance(result, Diagnostic):
         progress(result[0].info.doc)
 
 
 def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence[str | Path] = (), *,
-         jobs: int | None = 1, progress: Callable[[str], None] | None = None) -> Corpus:
+         jobs: int | None = 1, progress: Callable[[str], None] | None = None,
+         corrections: "str | Path | Corrections | None" = None) -> Corpus:
     """Read plans and extract their tasks, assignments and units.
 
     :param paths: files, folders, globs or ``-``; default the bundled seeds.
@@ -268,6 +287,8 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
         Plans are handed out in chunks and come back in input order, so the
         corpus is the same whatever ``jobs`` is.
     :param progress: called with each plan's name once it is extracted.
+    :param corrections: a corrections CSV (or :class:`~taskgraph.corrections.Corrections`)
+        applied on top of extraction; those that match nothing are warnings.
 
     >>> corpus = load()                                   # doctest: +SKIP
     >>> corpus.assignments.groupby("role").size()         # doctest: +SKIP
@@ -281,11 +302,16 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
         paths = [paths]
     unit_files = tuple(str(u) for u in units)
     gazetteer = Gazetteer.load(unit_files)  # here too: a bad unit file is one error, before any work
+    if corrections is not None and not isinstance(corrections, Corrections):
+        corrections = read_corrections(corrections)  # a bad file is one error, before any work
     sources, diagnostics = plan_sources([str(p) for p in paths])
     n = worker_count(jobs, len(sources))
     if n == 1:
         documents = (read_or_diagnose(path, name) for path, name in sources)
-        return extract_documents(itertools.chain(diagnostics, documents), gazetteer, progress)
+        corpus = Corpus()
+        for item in itertools.chain(diagnostics, documents):
+            _add(corpus, extract_document(item, gazetteer), progress, corrections, gazetteer)
+        return _corrected(corpus, corrections)
 
     import multiprocessing
     import sys
@@ -301,7 +327,14 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(_start_method()),
                              initializer=_start_worker, initargs=(unit_files, os.getpid())) as pool:
         for result in pool.map(_extract_in_worker, items, chunksize=chunk):
-            _add(corpus, result, progress)
+            _add(corpus, result, progress, corrections, gazetteer)
+    return _corrected(corpus, corrections)
+
+
+def _corrected(corpus: Corpus, corrections: "Corrections | None") -> Corpus:
+    if corrections is not None:
+        corpus.inputs.append(corrections.source)
+        corpus.diagnostics.extend(corrections.stale())
     return corpus
 
 

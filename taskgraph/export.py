@@ -146,7 +146,8 @@ def write_extract(corpus: Corpus, out_dir: str | Path) -> list[Path]:
 
 def input_paths(corpus: Corpus) -> list[str]:
     """Every path a corpus was read from, readable or not (for :func:`protect_inputs`)."""
-    return [p.source for p in corpus.plans] + [d.source for d in corpus.diagnostics if d.level == "error"]
+    return ([p.source for p in corpus.plans] + [d.source for d in corpus.diagnostics if d.level == "error"]
+            + list(corpus.inputs))
 
 
 @contextmanager

@@ -458,8 +458,9 @@ def _table_lines(lines: list[Line], i: int, header: _Header, unit_like: UnitLike
         return [], i  # not a table after all: the lines stay as they are
     first = lines[header.start]
     out = [Line(first.no, " | ".join(header.cells), tuple(header.cells), table)]
+    inferred = header.mode != "pipe"  # rows told apart by the kinds of their cells, not by separators
     for no, cells in rows.rows:
-        out.append(Line(no, " | ".join(c.replace("\n", " ") for c in cells), tuple(cells), table))
+        out.append(Line(no, " | ".join(c.replace("\n", " ") for c in cells), tuple(cells), table, inferred=inferred))
     return out, j
 
 

@@ -113,6 +113,7 @@ class Line:
     table: int | None = None
     src: LineSource | None = field(default=None, compare=False, repr=False)
     col: int = field(default=0, compare=False, repr=False)
+    inferred: bool = field(default=False, compare=False, repr=False)  # a table row whose bounds were guessed
 
     def shown(self, start: int = 0, end: int | None = None) -> str:
         """The text of ``[start, end)`` as tables show it (glosses kept)."""
@@ -204,6 +205,7 @@ class Task:
     annotation: str = ""  # the annotation as written (after normalisation)
     kind: str = "text"  # text | table | unannotated
     written: str = ""
+    check: tuple[str, ...] = ()  # why a person should look at this task's reading (see CHECKS)
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,7 @@ class Assignment:
     end: int = -1
     written: str = ""
     how: str = ""
+    check: tuple[str, ...] = ()  # why a person should look at this edge (see CHECKS)
 
 
 @dataclass(frozen=True)

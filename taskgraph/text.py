@@ -15,7 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalise_text", "normalise_line", "fold_spaces", "to_simplified", "align", "CIRCLED"]
+__all__ = ["normalise_text", "normalise_line", "fold_spaces", "to_simplified", "t2s_changes", "derive_t2s_changes",
+           "align", "CIRCLED"]
 
 # ①..⑳ and ㉑..㊿: item markers that NFKC would turn into plain digits.
 CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
@@ -43,12 +44,95 @@ def _converter():
 def to_simplified(text: str) -> str:
     """Traditional → simplified Chinese (OpenCC ``t2s``).
 
+    A text holding none of the characters that OpenCC's t2s dictionaries
+    change (:func:`t2s_changes`) is returned as it is, without calling
+    OpenCC: it would return it unchanged. Most simplified plans skip it.
+
     >>> to_simplified("責任單位：市科技局")
     '责任单位：市科技局'
     """
     if not text or text.isascii():
         return text
+    changes = t2s_changes()
+    if changes is not None and not changes[0].search(text) and not changes[1].search(text):
+        return text
     return _converter().convert(text)
+
+
+#: what OpenCC's t2s changes, as derived for the OpenCC release named in its first line
+T2S_CHANGES_FILE = "t2s_changes.txt"
+# the dictionaries of OpenCC's t2s.json: its normalisation, then its conversion chain
+_T2S_CHARS = ("CJK_Compatibility_Ideographs", "TSCharactersExt", "TSCharacters")
+_T2S_PHRASES = ("TSPhrases",)
+
+
+@lru_cache(maxsize=1)
+def t2s_changes() -> "tuple[re.Pattern, re.Pattern] | None":
+    """What t2s changes: the characters that one of its character entries
+    changes, and a pattern of the phrases it changes that hold none of
+    them (瞭然 → 了然, 反覆 → 反复), as two patterns. A text where neither
+    matches is left unchanged by t2s. (The characters are one class of the
+    Basic Multilingual Plane, which the regex engine tests with a bitmap;
+    any character beyond it counts as changed: fewer skips, never a wrong one.) Read from ``data/t2s_changes.txt`` when it was derived for the
+    installed OpenCC release, else derived from the installed dictionaries
+    (:func:`derive_t2s_changes`); None (no skipping) when neither can be had."""
+    from importlib import metadata, resources
+
+    try:
+        version = metadata.version("opencc")
+    except metadata.PackageNotFoundError:
+        version = ""
+    try:
+        lines = resources.files("taskgraph.data").joinpath(T2S_CHANGES_FILE).read_text("utf-8").splitlines()
+    except OSError:
+        lines = []
+    if lines and lines[0].split()[-1:] == [version]:
+        cut = lines.index("[phrases]")
+        chars, phrases = "".join(lines[1:cut]), [p for p in lines[cut + 1:] if p]
+    else:
+        try:
+            chars, phrases = derive_t2s_changes()
+        except Exception:  # no opencc_dict beside the library: convert every text (correct, only slower)
+            return None
+    bmp = "".join(c for c in chars if ord(c) < 0x10000)
+    char_pattern = re.compile(f"[{re.escape(bmp)}\U00010000-\U0010FFFF]")
+    phrase_pattern = re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) or "(?!)")
+    return char_pattern, phrase_pattern
+
+
+def derive_t2s_changes() -> tuple[str, list[str]]:
+    """``(characters, phrases)`` that t2s changes, derived from the installed
+    OpenCC's own dictionaries (exported with the ``opencc_dict`` program of
+    its wheel): the key of every character entry whose value differs, and
+    the key of every phrase entry whose value differs and that holds none
+    of those characters. t2s changes a text only where one of its entries
+    that changes something matches, so a text holding none of these is
+    returned unchanged."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import opencc
+
+    base = Path(opencc.__file__).parent / "clib"
+    tool, share = base / "bin" / "opencc_dict", base / "share" / "opencc"
+
+    def entries(name: str, tmp: str):
+        target = Path(tmp) / f"{name}.txt"
+        subprocess.run([str(tool), "-i", str(share / f"{name}.ocd2"), "-o", str(target), "-f", "ocd2",
+                        "-t", "text"], check=True, capture_output=True, timeout=60)
+        for line in target.read_text("utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if key and key != values.split(" ")[0]:
+                yield key
+
+    chars: set[str] = set()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in _T2S_CHARS:
+            for key in entries(name, tmp):
+                chars.update(key)
+        phrases = sorted({key for name in _T2S_PHRASES for key in entries(name, tmp) if chars.isdisjoint(key)})
+    return "".join(sorted(chars)), phrases
 
 
 def _nfkc(text: str) -> str:

@@ -114,7 +114,18 @@ def test_a_cache_folder_that_is_a_link_is_not_used(cache, tmp_path):
 
 def test_old_cuts_are_pruned(cache, monkeypatch):
     monkeypatch.setattr(style, "CACHE_KEEP", 2)
+    monkeypatch.setattr(style, "CACHE_GRACE", 0)
     for k in range(4):
         style.web_font(f"修剪{chr(0x4e00 + k)}")
+        for p in cache.iterdir():  # each cut older than the one after it
+            os.utime(p, (p.stat().st_mtime - 10, p.stat().st_mtime - 10))
     assert sorted(p.name for p in cache.iterdir()) == sorted(
         [cut_name("修剪" + chr(0x4e00 + k)) + end for k in (2, 3) for end in ("", ".sha256")])
+
+
+def test_a_cut_used_in_the_last_hour_is_never_pruned(cache, monkeypatch):
+    # another report of the same user may be drawing with it right now
+    monkeypatch.setattr(style, "CACHE_KEEP", 2)
+    for k in range(4):
+        style.web_font(f"并行{chr(0x4e00 + k)}")
+    assert {cut_name("并行" + chr(0x4e00 + k)) for k in range(4)} <= {p.name for p in cache.iterdir()}

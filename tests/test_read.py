@@ -624,3 +624,48 @@ def test_html_says_how_much_text_it_leaves_out(tmp_path):
     assert len(notes) == 1 and notes[0].level == "info"
     kept, page_total = (int(x) for x in re.findall(r"(\d+) of (\d+)", notes[0].message)[0])
     assert kept < page_total and "1.建设创新平台,完善孵化服务体系。(责任单位:市科技局)" in [ln.text for ln in doc.lines]
+
+
+# ------------------------------------------------- OpenCC skipped where it changes nothing
+
+def test_t2s_changes_file_is_derived_from_the_installed_dictionaries():
+    """data/t2s_changes.txt holds what derive_t2s_changes finds in the
+    installed OpenCC's t2s dictionaries (re-derive it after an OpenCC upgrade)."""
+    from importlib import metadata, resources
+
+    from taskgraph.text import derive_t2s_changes
+
+    lines = resources.files("taskgraph.data").joinpath("t2s_changes.txt").read_text("utf-8").splitlines()
+    if lines[0].split()[-1] != metadata.version("opencc"):
+        pytest.skip("the file was derived for another OpenCC release (taskgraph then derives the set itself)")
+    try:
+        derived = derive_t2s_changes()
+    except (OSError, FileNotFoundError) as e:
+        pytest.skip(f"no opencc_dict in this OpenCC wheel: {e}")
+    cut = lines.index("[phrases]")
+    assert ("".join(lines[1:cut]), lines[cut + 1:]) == derived
+    chars, phrases = derived
+    assert "責" in chars and "责" not in chars and "瞭然" in phrases and "覆" not in chars
+
+
+def test_a_text_without_those_characters_is_what_opencc_returns():
+    """Exact skipping: every CJK character outside the set is unchanged by t2s,
+    alone and in the phrases of the seeds; every one inside it is converted
+    somewhere (alone or in a phrase of its dictionary)."""
+    from taskgraph.text import _converter, t2s_changes, to_simplified
+
+    changes = t2s_changes()
+    assert changes is not None
+    cc = _converter()
+    blocks = list(range(0x3400, 0x4DC0)) + list(range(0x4E00, 0xA000)) + list(range(0xF900, 0xFB00))
+    outside = [chr(c) for c in blocks if not changes[0].match(chr(c))]
+    assert len(outside) < len(blocks) - 4000  # thousands are changed, and marked
+    assert all(cc.convert(c) == c for c in outside)
+    assert cc.convert("".join(outside[:3000])) == "".join(outside[:3000])
+    for text in ("瞭解情況", "責任單位：市科技局", "乾隆", "着手", "批覆同意", "覆盖全市", "一目瞭然", "反覆"):
+        assert to_simplified(text) == cc.convert(text)
+    # and the plans: every line of the seeds and of text written for it
+    import glob
+    for path in glob.glob(str(Path(__file__).resolve().parents[1] / "seeds" / "*.txt")):
+        for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+            assert to_simplified(line) == cc.convert(line)

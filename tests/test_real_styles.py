@@ -388,3 +388,19 @@ def test_decimal_outline_numbers():
     plan = run(text)
     assert [t.task_id for t in plan.tasks] == ["三/3.1/3.1.1", "三/3.1/3.1.2", "三/3.2/3.2.1"]
     assert edges(plan)["培育科技型企"] == [("市科技局", "lead"), ("市财政局", "support")]
+
+
+# ------------------------------------------------- 负总责: the units that answer for the whole lead
+# (甲、乙负总责 is 甲、乙牵头, not a bare list whose first leads)
+
+
+OVERALL = """一、重点任务
+（一）开展隐患排查。聚焦危险化学品、矿山、道路交通、建筑施工等重点行业领域，全面排查整治重大事故隐患。（市应急管理局负总责，市住建局、市交通运输局配合）
+（二）加强危化品监管。严格危险化学品建设项目安全准入，推进化工园区安全整治提升。（市应急管理局、市消防救援支队负总责）"""
+
+
+def test_overall_responsibility_is_a_lead_verb():
+    check(OVERALL, {
+        "开展隐患排查": [("市应急管理局", "lead"), ("市住建局", "support"), ("市交通运输局", "support")],
+        "加强危化品监": [("市应急管理局", "lead"), ("市消防救援支队", "lead")],
+    })

@@ -29,6 +29,7 @@ from copy import copy
 from typing import Callable
 
 from ..layout import layout
+from ..lexicon import lexicon
 from ..model import Assignment, Diagnostic, Document, Line, Plan, Task
 from ..parse import Item, Outline, parse_info, parse_outline
 from .annotation import Annotation, Entry, Span, default_unit_like, find_annotations, parse_annotation, resolve_roles
@@ -235,6 +236,7 @@ class _Found:
         return not rest.strip(" 。;\n")
 
 
+_NOTE_SPLIT = re.compile(r"[,，、;；和及]")
 _MAY_HOLD = re.compile(r"[((〔【\[:]|牵头|配合|负责|参与|协办|落实")
 
 
@@ -243,7 +245,7 @@ def _may_hold(text: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, doc: Document, unit_like: UnitLike):
+    def __init__(self, doc: Document, unit_like: UnitLike, physical: list[Line] | None = None):
         self.doc = doc
         self.unit_like = unit_like
         self.tasks: list[Task] = []
@@ -251,6 +253,13 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self._ids: dict[str, int] = {}
         self.standing: list[tuple[int, list[Entry]]] = []  # (task index from which on, units)
+        # the physical lines as read (before the layout stage), for spans of table rows flattened into text
+        self._physical: dict[int, Line] = {}
+        for ln in physical or ():
+            if ln.src is not None:
+                self._physical.setdefault(ln.no, ln)
+        self._physical_nos = sorted(self._physical)
+        self._taken: set[tuple[int, int]] = set()
 
     def warn(self, message: str, line: int | None = None, code: str = "") -> None:
         self.diagnostics.append(Diagnostic(self.doc.source, message, line, "warning", code))
@@ -262,19 +271,27 @@ class _Builder:
 
     def add(self, *, path: str, number: str, title: str, text: str, line: int, section: tuple[str, ...],
             ann: Annotation | None, annotation: str, kind: str, edge_line: int,
-            places: list[tuple[ItemText, int]] | None = None, cut_off: bool = False, written: str = "") -> str:
+            places: list[tuple[ItemText, int]] | None = None, cut_off: bool = False, written: str = "",
+            checks: tuple[str, ...] = (), search: tuple[int, int | None] | None = None) -> str:
         """Add a task and its edges; ``places`` holds, for each entry of
         ``ann``, the item text it was read from and the offset of its
-        annotation there (so that each edge points at the text as written)."""
+        annotation there (so that each edge points at the text as written).
+        ``checks`` are reasons (:mod:`taskgraph.checks`) to look at the
+        task's reading that the caller knows of. ``search``, for a table row
+        flattened into text, is the range of physical lines ``[first, next
+        row)`` where its units are looked for by name, for their spans."""
         tid = self.task_id(path or number or str(line))
         deadline = ann.deadline if ann else ""
         self.tasks.append(Task(self.doc.name, tid, path, number, title, text, line, section,
-                               deadline, annotation, kind, written))
+                               deadline, annotation, kind, written, self._task_checks(ann, checks)))
         if ann is None:
             return tid
         order = 0
         have: set[str] = set()
         doc = self.doc.name
+        # a lead decided by the first-listed rule, where no note restates it
+        default_lead = (len(ann.entries) > 1 and not ann.first_leads
+                        and not any(e.how != "bare" for e in ann.entries))
         for k, e in enumerate(ann.entries):
             name, line_no, start, end, raw = e.name, edge_line, -1, -1, ""
             if places is not None and e.pieces:
@@ -282,8 +299,11 @@ class _Builder:
                 shown, line_no, start, end, raw = where.written(
                     [(a + offset, b + offset) for a, b in e.pieces] if offset else e.pieces)
                 name = shown or name
+            if start < 0 and search is not None:
+                line_no, start, end, raw = self._find(e.name, search, line_no)
+            check = ("default-lead",) if default_lead and k == 0 and e.role == "lead" else ()
             self.assignments.append(Assignment(doc, tid, name, e.role, line_no, order,  # type: ignore[arg-type]
-                                               start, end, raw, e.how))
+                                               start, end, raw, e.how, check))
             have.add(name)
             order += 1
         if ann.standing:
@@ -295,7 +315,7 @@ class _Builder:
                         if e.name not in have:
                             have.add(e.name)
                             self.assignments.append(Assignment(doc, tid, e.name, "support", edge_line, order,
-                                                               how="standing"))
+                                                               how="standing", check=("standing",)))
                             order += 1
         where_ = f"task {tid}"
         if ann.rejected:
@@ -310,6 +330,47 @@ class _Builder:
         elif not any(e.role == "lead" for e in ann.entries):
             self.warn(f"{where_}: no lead unit", edge_line, "no-lead")
         return tid
+
+    def _find(self, name: str, lines: tuple[int, int | None], line_no: int) -> tuple[int, int, int, str]:
+        """Where ``name`` stands on the physical lines ``[first, next)`` of a
+        table row flattened into text: ``(line, start, end, as written)``,
+        the first place not taken by another unit of the row."""
+        first, stop = lines
+        if stop is not None and stop <= first:
+            stop = first + 1  # rows run together on one line (序号工作任务责任单位21……22……)
+        k = bisect_right(self._physical_nos, first - 1)
+        for no in self._physical_nos[k:k + 64]:
+            if stop is not None and no >= stop:
+                break
+            where = ItemText([self._physical[no]])
+            at = where.text.find(name)
+            while at >= 0:
+                _, ln, a, b, raw = where.written([(at, at + len(name))])
+                if a >= 0 and (ln, a) not in self._taken:
+                    self._taken.add((ln, a))
+                    return ln, a, b, raw
+                at = where.text.find(name, at + 1)
+        return line_no, -1, -1, ""
+
+    def _task_checks(self, ann: Annotation | None, checks: tuple[str, ...]) -> tuple[str, ...]:
+        out = list(checks)
+        if ann is not None:
+            if ann.truncated:
+                out.append("truncated")
+            if ann.rejected:
+                out.append("dropped-token")
+            if any(self._names_a_unit(n) for n in ann.notes):
+                out.append("note-unit")
+        return tuple(dict.fromkeys(out))
+
+    def _names_a_unit(self, note: str) -> bool:
+        """Does a note dropped from an annotation name a unit (含开发区管委会)?"""
+        inner = note.strip("()（）〈〉〔〕<>[]【】 ")
+        for opener in lexicon().note_openers:
+            if inner.startswith(opener):
+                inner = inner[len(opener):]
+                break
+        return any(self.unit_like(p.strip()) for p in _NOTE_SPLIT.split(inner) if len(p.strip()) >= 2)
 
     # ------------------------------------------------------------ items
 
@@ -415,7 +476,7 @@ class _Builder:
         self.add(path=item.path_str, number=item.label, title=_title(heading or text, has_body),
                  text=text, line=item.line, section=item.section, ann=merged.ann, annotation=content,
                  kind="text", edge_line=edge_line, places=[(w, o) for w, o, _ in merged.places], cut_off=cut_off,
-                 written=written)
+                 written=written, checks=("far",) if f.extra else ())
 
     # ----------------------------------------------------------- tables
 
@@ -524,10 +585,11 @@ def extract_plan(doc: Document, unit_like: UnitLike | None = None) -> Plan:
     bracket such as ``(甲、乙负责)`` is an annotation.
     """
     unit_like = unit_like or default_unit_like
+    physical = doc.lines
     doc = layout(doc, unit_like)
     outline = parse_outline(doc)
     info = parse_info(doc, outline)
-    b = _Builder(doc, unit_like)
+    b = _Builder(doc, unit_like, physical if outline.tables else None)
     b.items(outline)
     b.tables(outline)
     if not b.tasks:

@@ -51,7 +51,7 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
     group_path: tuple[str, ...] = ()
     counter = 0
     above: dict[int, str] = {}
-    for row in rows:
+    for n_row, row in enumerate(rows):
         cells = row.cells or ()
         if kinds is None:
             kinds = columns(cells)
@@ -102,6 +102,7 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
         heading, label = _task_heading(title)
         text = heading
         annotation = ";".join(parts)
+        checks = ["inferred-row"] if row.inferred else []
         if not any(cell(i) for i in unit_cols):
             # units written into the task's cell, or lost with a merged cell
             spans = find_annotations(heading, b.unit_like)
@@ -115,6 +116,7 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
                 annotation = ";".join([f"{_LABEL_OF[kinds[i]]}:{v}" for i, v in above.items() if v] + parts)  # type: ignore[index]
                 b.warn(f"row {row.no}: no unit in its row: the units of the row above are taken (a merged cell?)",
                        row.no, "units-from-above")
+                checks.append("units-from-above")
         else:
             above = {i: cell(i) for i in unit_cols}
         ann = parse_annotation(annotation, b.unit_like) if annotation else None
@@ -128,4 +130,5 @@ def table_tasks(b: "_Builder", path: tuple[str, ...], section: tuple[str, ...], 
         tpath = "/".join(path + group_path + (number,))
         b.add(path=tpath, number=number, title=_title(text, bool(extra)), text=full, line=row.no,
               section=section + group + tuple(groups), ann=ann, annotation=annotation, kind="table",
-              edge_line=row.no)
+              edge_line=row.no, checks=tuple(checks),
+              search=(row.no, rows[n_row + 1].no if n_row + 1 < len(rows) else None) if row.src is None else None)

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from ..export import atomic_write, write_extract
 from ..safe import output_stems
-from . import style, tables
+from . import review, style, tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -162,6 +162,7 @@ def report_files(corpus: "Corpus", out_dir: str | Path | None = None) -> list[st
     for stem in _stems(corpus.plans):
         files += [f"tables/{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES]
     files.append("tables/analysis.xlsx")
+    files += review.review_names(_stems(corpus.plans))
     from .over_time import over_time_files
 
     files += over_time_files(corpus, out_dir if out_dir is not None else Path("\0absent"))
@@ -205,7 +206,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     stems = _stems(plans)
     places = sorted({place_of(p.info) for p in plans if p.assignments})
     n_figures = 2 * len(places) + 2 * sum(1 for p in plans if p.assignments) + 3
-    total = 4 + len(plans) + n_figures + 1
+    total = 4 + len(plans) + n_figures + 2
     count = 0
 
     def step(description: str) -> None:
@@ -252,9 +253,12 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     # known before the figures are drawn (they only add pictures and files)
     to_come = [figure_dir / f"{job.name}.{fmt}" for job in jobs for fmt in figures.FORMATS]
     notes = {job.name: figures.figure_note(job) for job in jobs}  # what a figure of a large plan leaves out
+    to_come += [out / name for name in review.review_names(stems)]
     draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out,
                        over.sections())
-    figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft), font)
+    sources = [review.source_lines(plan) for plan in plans]  # the review pages show the plans' text as written
+    shown = "".join(sorted({c for lines in sources if lines for text in lines.values() for c in text}))
+    figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft) + shown + review.PAGE_WORDS, font)
     step(f"figures ({len(jobs)})")
     drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"))
     embedded = {}
@@ -265,6 +269,8 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     embedded.update(over.draw(figure_dir))
     written += over.files[n_over:]
 
+    step("review pages")
+    written += review.write_reviews(corpus, out / "review", stems, font, sources)
     page = _index_html(corpus, a, stems, place_stems, embedded, notes, written, out, font, over.sections(embedded))
     written.append(atomic_write(out / "index.html", page.encode("utf-8")))
     if progress:
@@ -374,6 +380,9 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
         files = [p for p in written if p.parent == root / "tables" and p.name in mine]
         add('<p class="files">下载：' + " · ".join(f'<a href="{_href(p, root)}">{_e(p.name)}</a>' for p in files)
             + "</p>")
+        page = root / "review" / f"{stem}.html"
+        if page in written:
+            add(f'<p class="files"><a href="{_href(page, root)}">核对页：原文与分工表对照，逐条标出每个单位</a></p>')
         n_tasks = len(plan.tasks)
         add(f"<details open><summary>任务分工表（{n_tasks} 项任务）</summary>"
             f'<div class="scroll">{tables.division_html(plan, table_id=f"division-{i + 1}")}</div></details>')

@@ -29,6 +29,7 @@ import stat
 import string
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from ..errors import UsageError
@@ -205,6 +206,8 @@ def _register(path: Path) -> str:
 
 #: Font cuts kept in the cache folder (the newest; each is 1–3 MB).
 CACHE_KEEP = 16
+#: seconds a cut is kept after it was last made or used, whatever CACHE_KEEP says
+CACHE_GRACE = 3600
 
 
 def font_cache() -> Path | None:
@@ -311,8 +314,12 @@ def _store(folder: Path, name: str, data: bytes) -> Path:
                 os.unlink(tmp)
             raise
     with contextlib.suppress(OSError):  # another run may be pruning too
+        # a cut made or used in the last hour may be in use by a report still running: kept
+        recent = time.time() - CACHE_GRACE
         cuts = [(p.stat().st_mtime, p) for p in folder.iterdir() if p.suffix in (".ttf", ".woff") and p != target]
-        for _, old in sorted(cuts, reverse=True)[CACHE_KEEP - 1:]:
+        for mtime, old in sorted(cuts, reverse=True)[CACHE_KEEP - 1:]:
+            if mtime > recent:
+                continue
             for path in (old, old.with_name(old.name + ".sha256")):
                 with contextlib.suppress(OSError):
                     path.unlink()
