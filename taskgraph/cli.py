@@ -488,9 +488,178 @@ def report(
 
             written = write_outputs(corpus, output, lambda: write_report(
                 corpus, output, progress=progress, font=font, workers=jobs), quiet, "report")
+    for d in corpus.diagnostics:  # said while writing (a 督办台账.xlsx in the folder that is not one)
+        if d.code == "ledger" and not quiet:
+            _say(_console(stderr=True), f"warning: {d}", "yellow")
     if not quiet:
         _say(_console(), f"wrote {len(written)} files to {output}/; open {output / 'index.html'}")
     raise typer.Exit(exit_status(corpus, strict))
+
+
+# ------------------------------------------------------------------ plans over time
+def _one_plan(path: str, units: Optional[List[Path]], quiet: bool, what: str):
+    """Read one version of a plan: its corpus (errors shown on standard error)."""
+    corpus = run_pipeline([path], units, True)
+    report_diagnostics(corpus, quiet=True)
+    if not corpus.plans:
+        raise UsageError(f"{what} {path}: no plan could be read")
+    if len(corpus.plans) > 1:
+        raise UsageError(f"{what} {path} holds {len(corpus.plans)} plans; give one file for each version")
+    return corpus
+
+
+@app.command(epilog=EPILOG)
+def diff(
+    old: str = typer.Argument(..., help="The older version (a draft, last year's plan): one plan file."),
+    new: str = typer.Argument(..., help="The newer version (the final text, this year's plan): one plan file."),
+    threshold: float = typer.Option(0.5, "--threshold", min=0.01, max=1.0, help="Text similarity (Dice over "
+                                    "character bigrams) from which two tasks are one (default 0.5)."),
+    all_rows: bool = typer.Option(False, "--all", help="Show unchanged tasks on the terminal too."),
+    units: Optional[List[Path]] = UnitsOpt,
+    fmt: str = typer.Option("table", "--format", "-f", help="table (default), csv or json, printed on standard "
+                            "output."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write diff.xlsx and diff.csv into "
+                                          "this folder."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Compare two versions of a plan: tasks matched, added, dropped, reworded, split; assignments moved.
+
+    Tasks are matched by text similarity (with their place in the outline
+    breaking near ties); for each pair, leads and supporters added or
+    removed and the deadline before and after are shown.
+
+    Example: taskgraph diff 征求意见稿.txt 印发稿.txt -o outputs/
+    """
+    from .analyse.diff import DIFF_COLUMNS, diff_plans
+
+    if fmt not in ("table", "csv", "json"):
+        raise UsageError(f"--format must be one of table, csv, json, not {fmt!r}")
+    if output is not None:
+        check_output_folder(output)
+    a, b = _one_plan(old, units, quiet, "OLD"), _one_plan(new, units, quiet, "NEW")
+    from .corpus import Corpus
+
+    both = Corpus(plans=[*a.plans, *b.plans], units={**a.units, **b.units},
+                  diagnostics=[*a.diagnostics, *b.diagnostics], unreadable=a.unreadable + b.unreadable)
+    d = diff_plans(a.plans[0], b.plans[0], both.units, threshold=threshold)
+    if fmt == "table":
+        from .render.versions import print_diff
+
+        print_diff(d, _console(), all_rows)
+    elif fmt == "csv":
+        from .export import csv_text
+
+        sys.stdout.write(csv_text(DIFF_COLUMNS, [[r[c] for c in DIFF_COLUMNS] for r in d.rows], "\n"))
+    else:
+        import json
+
+        print(json.dumps({"counts": d.counts, "threshold": threshold, "rows": d.rows}, ensure_ascii=False, indent=1))
+    if output is not None:
+        from .render.versions import write_diff_csv, write_diff_xlsx
+
+        written = write_outputs(both, output, lambda: [write_diff_xlsx([d], output / "diff.xlsx"),
+                                                       write_diff_csv([d], output / "diff.csv")], quiet, "diff")
+        if not quiet:
+            _say(_console(stderr=True), f"wrote {len(written)} files to {output}/: "
+                 + ", ".join(p.name for p in written))
+    raise typer.Exit(exit_status(both, False))
+
+
+@app.command(epilog=EPILOG)
+def progress(
+    ledger: Path = typer.Argument(..., help="A 督办台账.xlsx written by taskgraph report and filled in by the office."),
+    paths: Optional[List[str]] = typer.Argument(None, help="The plans the ledger is for (optional): deadlines are "
+                                                "then read from them, and tasks missing from the ledger counted."),
+    today: Optional[str] = typer.Option(None, "--today", help="Count overdue tasks as of this date (YYYY-MM-DD; "
+                                        "default: today)."),
+    units: Optional[List[Path]] = UnitsOpt,
+    fmt: str = FormatOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write progress.xlsx, the tables as "
+                                          "CSV and the figure progress.png|svg|pdf into this folder."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Progress of the tasks from a filled-in ledger: done, in progress, not started, overdue, per unit and plan.
+
+    A deadline as written (2022年底, 6月底前) is read into a date; open-ended
+    ones (长期坚持) and recurring ones (每年) are never overdue.
+
+    Example: taskgraph progress outputs/督办台账.xlsx seeds/ --today 2023-01-01
+    """
+    import datetime as dt
+
+    from .analyse.formats import FORMATS
+    from .deadlines import parse_date
+    from .errors import TaskgraphError as _Error
+    from .render.ledger import LedgerError
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    when = dt.date.today()
+    if today is not None:
+        when = parse_date(today)
+        if when is None:
+            raise UsageError(f"--today must be a date such as 2023-01-01, not {today!r}")
+    if not ledger.is_file():
+        raise UsageError(f"{ledger}: no such file")
+    if output is not None:
+        check_output_folder(output)
+    plans = []
+    corpus = None
+    if paths:
+        corpus = run_pipeline(paths, units, quiet)
+        report_diagnostics(corpus, quiet=True)
+        plans = corpus.plans
+    from .progress import HEADERS, read_progress
+
+    try:
+        result = read_progress(ledger, plans, when, corpus.units if corpus is not None else None)
+    except LedgerError as e:
+        raise _Error(str(e)) from None
+    err = _console(stderr=True)
+    if not quiet:
+        for note in result.notes:
+            _say(err, f"note: {note}")
+    import pandas as pd
+
+    frames = {}
+    for name, columns in (("progress_plans", ["doc", "plan", "tasks", "done", "in_progress", "not_started", "behind",
+                                              "unreported", "other", "overdue", "done_share"]),
+                          ("progress_units", ["place", "unit", "tasks", "done", "in_progress", "not_started", "behind",
+                                              "unreported", "other", "overdue", "done_share"]),
+                          ("overdue", ["doc", "task_id", "title", "lead", "deadline", "due", "status", "updated",
+                                       "days_overdue"])):
+        frames[name] = pd.DataFrame(result.tables[name], columns=columns)
+    if fmt == "table":
+        titles = {"progress_plans": "按方案", "progress_units": "按牵头单位", "overdue": "逾期任务"}
+        shown = {titles[name]: f.rename(columns=HEADERS) for name, f in frames.items()}
+        from .analyse.formats import print_tables
+
+        print_tables(shown, fmt)
+    else:
+        from .analyse.formats import print_tables
+
+        print_tables(frames, fmt)
+    if output is not None:
+        from .analyse.formats import write_tables
+        from .render.figures import save_figure
+        from .render.over_time import PROGRESS_FIGURE, progress_figure
+        from .render.tables import write_workbook
+
+        def write() -> list[Path]:
+            files = list(write_tables(frames, output))
+            files.append(write_workbook(output / "progress.xlsx", {"按方案": frames["progress_plans"],
+                                                                    "按牵头单位": frames["progress_units"],
+                                                                    "逾期任务": frames["overdue"]}, HEADERS))
+            files += save_figure(progress_figure(result.tables["progress_units"]), output / "figures",
+                                 PROGRESS_FIGURE)
+            return files
+
+        from .corpus import Corpus
+
+        written = write_outputs(corpus or Corpus(), output, write, quiet, "progress")
+        if not quiet:
+            _say(err, f"wrote {len(written)} files to {output}/: " + ", ".join(p.name for p in written))
+    raise typer.Exit(exit_status(corpus, False) if corpus is not None and corpus.unreadable else 0)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -144,7 +144,7 @@ class Corpus:
         if name == doc:
             return plan, units
         plan = Plan(replace(plan.info, doc=name), plan.source, [replace(t, doc=name) for t in plan.tasks],
-                    [replace(a, doc=name) for a in plan.assignments], [*plan.diagnostics, *notes])
+                    [replace(a, doc=name) for a in plan.assignments], [*plan.diagnostics, *notes], plan.targets)
         return plan, {(name if d == doc else d, u): unit for (d, u), unit in units.items()}
 
     # ------------------------------------------------------------ records

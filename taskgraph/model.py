@@ -270,3 +270,4 @@ class Plan:
     tasks: list[Task] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    targets: list = field(default_factory=list)  # quantitative targets (taskgraph.targets.Target)

@@ -603,4 +603,7 @@ def extract_plan(doc: Document, unit_like: UnitLike | None = None) -> Plan:
         else:
             b.warn("no task found", None, "no-tasks")
     b.numbering(outline)
-    return Plan(info, doc.source, b.tasks, b.assignments, list(doc.diagnostics) + b.diagnostics)
+    from ..targets import plan_targets
+
+    targets = plan_targets(outline, b.tasks, info.period_end)
+    return Plan(info, doc.source, b.tasks, b.assignments, list(doc.diagnostics) + b.diagnostics, targets)

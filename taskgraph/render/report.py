@@ -21,7 +21,7 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import quote
 
 from .. import messages
@@ -232,9 +232,10 @@ def _compares_places(plans) -> bool:
     return len({place_of(p.info) for p in plans if p.assignments}) > 1
 
 
-def report_files(corpus: "Corpus") -> list[str]:
+def report_files(corpus: "Corpus", out_dir: str | Path | None = None) -> list[str]:
     """The paths (relative to the output folder) :func:`write_report`
-    writes for this corpus, in order. For the README and tests."""
+    writes for this corpus (into ``out_dir``: a ledger already there may
+    add a progress figure), in order. For the README and tests."""
     from ..export import EXTRACT_FILES
     from ..graph import place_of
     from .figures import FORMATS
@@ -244,6 +245,9 @@ def report_files(corpus: "Corpus") -> list[str]:
         files += [f"tables/{stem}-{kind}.{ext}" for kind, ext in tables.PLAN_FILES]
     files.append("tables/analysis.xlsx")
     files += review.review_names(_stems(corpus.plans))
+    from .over_time import over_time_files
+
+    files += over_time_files(corpus, out_dir if out_dir is not None else Path("\0absent"))
     names = []
     places = _place_stems(sorted({place_of(p.info) for p in corpus.plans if p.assignments}))
     from .duties import duty_files, duty_lists
@@ -316,6 +320,11 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
 
     duty = duty_lists(corpus)
     written += write_duties(corpus, table_dir, place_stems, duty)
+    step("督办台账, targets")
+    from .over_time import write_over_time
+
+    over = write_over_time(corpus, out)  # targets, the ledger, versions: plans over time
+    written += over.files
 
     Job = figures.FigureJob
     jobs = [Job(f"load-{place_stems[place]}", "unit_load_figure", (a.load, place)) for place in places]
@@ -337,7 +346,8 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     to_come = [figure_dir / f"{job.name}.{fmt}" for job in jobs for fmt in figures.FORMATS]
     notes = {job.name: figures.figure_note(job) for job in jobs}  # what a figure of a large plan leaves out
     to_come += [out / name for name in review.review_names(stems)]
-    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out)
+    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out,
+                       over.sections())
     sources = [review.source_lines(plan) for plan in plans]  # the review pages show the plans' text as written
     shown = "".join(sorted({c for lines in sources if lines for text in lines.values() for c in text}))
     figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft) + shown + review.page_words(), font)
@@ -347,10 +357,13 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
     for name, paths in drawn.items():
         written += paths
         embedded[name] = next(p for p in paths if p.suffix == ".svg").read_bytes()
+    n_over = len(over.files)
+    embedded.update(over.draw(figure_dir))
+    written += over.files[n_over:]
 
     step("review pages")
     written += review.write_reviews(corpus, out / "review", stems, font, sources)
-    page = _index_html(corpus, a, stems, place_stems, embedded, notes, written, out, font)
+    page = _index_html(corpus, a, stems, place_stems, embedded, notes, written, out, font, over.sections(embedded))
     written.append(atomic_write(out / "index.html", page.encode("utf-8")))
     if progress:
         progress("done", total, total)
@@ -410,19 +423,21 @@ def _plan_summary(plan: "Plan", doc_row: dict) -> str:
 
 
 def _index_html(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str, str], embedded: dict[str, bytes],
-                notes: dict[str, str | None], written: list[Path], root: Path, font) -> str:
-    return _page(_page_body(corpus, a, stems, places, embedded, notes, written, root), font)
+                notes: dict[str, str | None], written: list[Path], root: Path, font, extra=()) -> str:
+    return _page(_page_body(corpus, a, stems, places, embedded, notes, written, root, extra), font)
 
 
 _TAG = re.compile(r"<[^>]*>")
 
 
 def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str, str],
-               embedded: dict[str, bytes], notes: dict[str, str | None], written: list[Path], root: Path) -> str:
+               embedded: dict[str, bytes], notes: dict[str, str | None], written: list[Path], root: Path,
+               extra: "Sequence[tuple[str, str, str]]" = ()) -> str:
     """The page's ``<body>`` content: every text the page shows (the figures
     come in as ``embedded`` SVGs with ``notes`` on what they leave out,
     ``written`` are the files listed; ``places`` maps each place with units
-    to its figures' stem)."""
+    to its figures' stem; ``extra`` are sections of their own, ``(id,
+    title, html)``, shown before the warnings: plans over time)."""
 
     def img(name: str, alt: str) -> str:
         return _img(embedded, name, alt, notes.get(name))
@@ -435,8 +450,9 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
 
     add(f'<header><h1>{_e(T("report.title"))}</h1>')
     add(f'<p class="lede">{_e(T("report.lede", **s))}</p>')
-    nav = ["plans", "duties", "load", "lint", "clusters", "overlap", "warnings", "files"]
-    add("<nav>" + " ".join(f'<a href="#{k}">{_e(T("report.nav_" + k))}</a>' for k in nav) + "</nav></header><main>")
+    nav = [(k, T("report.nav_" + k)) for k in ("plans", "duties", "load", "lint", "clusters", "overlap")]
+    nav += [(k, v) for k, v, _ in extra] + [(k, T("report.nav_" + k)) for k in ("warnings", "files")]
+    add("<nav>" + " ".join(f'<a href="#{k}">{_e(v)}</a>' for k, v in nav) + "</nav></header><main>")
     for group in duplicate_plans(corpus):
         names = "、".join(f"{tables.plan_title(p)}（{p.info.doc}）" for p in group)
         add(f'<p class="alert">{_e(T("report.duplicates", names=names))}</p>')
@@ -547,6 +563,10 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
     add(_table(a.matches, ["similarity", "lead_match", "place_a", "title_a", "lead_a", "place_b", "title_b",
                            "lead_b"], limit=100))
     add("</section>")
+
+    # --- sections of their own (plans over time: targets, versions, progress)
+    for key, title, content in extra:
+        add(f'<section id="{_e(key)}"><h2>{_e(title)}</h2>{content}</section>')
 
     # --- warnings
     add(f'<section id="warnings"><h2>{_e(T("report.nav_warnings"))}</h2>')
