@@ -11,6 +11,7 @@ nothing readable.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -172,26 +173,26 @@ def extract(
     raise typer.Exit(exit_status(corpus, strict))
 
 
-def check_output_folder(output: Path) -> None:
-    """Refuse an ``--output`` that is a file, before any work is done."""
-    if output.exists() and not output.is_dir():
-        raise UsageError(f"--output {output} is a file, not a folder")
+def check_output_folder(output: Path, subfolders: tuple[str, ...] = ()) -> None:
+    """Refuse an ``--output`` nothing can be written into, before any work is
+    done (see :func:`taskgraph.export.check_output_folder`)."""
+    from .export import check_output_folder as check
+
+    check(output, subfolders)
 
 
-def write_outputs(corpus, output: Path, write, quiet: bool, command: str | None = None) -> list[Path]:
-    """Run ``write()`` (which writes into ``output`` and returns the paths it
-    wrote) with the inputs protected, then record the files in the folder's
-    manifest, remove stale files of an earlier run and note the user's own
-    files (see :func:`taskgraph.export.finish_outputs`)."""
-    from .export import finish_outputs, input_paths, protect_inputs
+def write_outputs(corpus, output: Path, write, quiet: bool, command: str | None = None,
+                  subfolders: tuple[str, ...] = ()) -> list[Path]:
+    """The one way every command writes: ``write()`` (which writes into
+    ``output`` and returns the paths it wrote) runs through
+    :func:`taskgraph.export.write_outputs` — inputs protected, no link out of
+    the folder followed, the manifest kept, a problem of the disk one line —
+    then the notes about the folder are printed."""
+    from .export import input_paths
+    from .export import write_outputs as write_into
 
-    try:
-        with protect_inputs(input_paths(corpus)):
-            written = write()
-        outputs = finish_outputs(output, written, command)
-    except OSError as e:
-        where = e.filename or output
-        raise TaskgraphError(f"{where}: cannot write the results: {e.strerror or e}") from None
+    written, outputs = write_into(output, write, inputs=input_paths(corpus), command=command,
+                                  subfolders=subfolders)
     if not quiet:
         err = _console(stderr=True)
         for note in outputs.notes():
@@ -249,12 +250,13 @@ def _weights(lead_weight: Optional[float], support_weight: Optional[float]) -> d
     return {k: v for k, v in given.items() if v is not None}
 
 
-def _emit(tables: dict, fmt: str, output: Optional[Path], quiet: bool) -> None:
+def _emit(tables: dict, fmt: str, output: Optional[Path], quiet: bool, corpus=None, command: str | None = None
+          ) -> None:
     from .analyse.formats import print_tables, write_tables
 
     print_tables(tables, fmt)
     if output is not None:
-        written = write_tables(tables, output)
+        written = write_outputs(corpus, output, lambda: write_tables(tables, output), quiet, command)
         if not quiet:
             _say(_console(stderr=True), f"wrote {len(written)} files to {output}/: "
                  + ", ".join(p.name for p in written))
@@ -277,8 +279,9 @@ def graph(
     """
     from .graph import graph_summary, write_graph
 
+    check_output_folder(output)
     corpus, G = _analysis_graph(paths, units, fmt, quiet)
-    written = write_graph(G, output)
+    written = write_outputs(corpus, output, lambda: write_graph(G, output), quiet, "graph")
     if not quiet or fmt != "table":
         _emit({"graph": graph_summary(G)}, fmt, None, quiet)
     if not quiet:
@@ -314,6 +317,8 @@ def load(
 
     if by not in ("unit", "function"):
         raise UsageError(f"--by must be unit or function, not {by!r}")
+    if output is not None:
+        check_output_folder(output)
     corpus, G = _analysis_graph(paths, units, fmt, quiet)
     tables = load_tables(G, by=by, max_units=max_units, **_weights(lead_weight, support_weight))
     if place:
@@ -322,7 +327,7 @@ def load(
         if not chosen:
             raise UsageError(f"--place matches no place; places are: {'、'.join(known)}")
         tables = {k: df[df["place"].isin(chosen)].reset_index(drop=True) for k, df in tables.items()}
-    _emit(tables, fmt, output, quiet)
+    _emit(tables, fmt, output, quiet, corpus, "load")
     raise typer.Exit(exit_status(corpus, False))
 
 
@@ -355,9 +360,11 @@ def clusters(
         raise UsageError(f"--weighting must be newman or shared, not {weighting!r}")
     if runs < 1:
         raise UsageError("--runs must be at least 1")
+    if output is not None:
+        check_output_folder(output)
     corpus, G = _analysis_graph(paths, units, fmt, quiet)
     tables = cluster_tables(G, weighting=weighting, resolution=resolution, runs=runs, seed=seed)
-    _emit(tables, fmt, output, quiet)
+    _emit(tables, fmt, output, quiet, corpus, "clusters")
     raise typer.Exit(exit_status(corpus, False))
 
 
@@ -385,6 +392,8 @@ def overlap(
     """
     from .analyse.overlap import overlap_tables
 
+    if output is not None:
+        check_output_folder(output)
     corpus, G = _analysis_graph(paths, units, fmt, quiet)
     opts = _weights(lead_weight, support_weight)
     if threshold is not None:
@@ -395,7 +404,7 @@ def overlap(
     if not quiet and not tables["overlap_tasks"].attrs.get("exhaustive", True):
         _say(_console(stderr=True), "note: too many tasks to compare every pair: each was compared with its "
              "likeliest matches (similarities exact; a few matches may be missing, see README, Performance)")
-    _emit(tables, fmt, output, quiet)
+    _emit(tables, fmt, output, quiet, corpus, "overlap")
     raise typer.Exit(exit_status(corpus, False))
 
 
@@ -421,9 +430,9 @@ def report(
 
     Example: taskgraph report seeds/ -o outputs/
     """
-    from .render.report import write_report
+    from .render.report import SUBFOLDERS, write_report
 
-    check_output_folder(output)
+    check_output_folder(output, SUBFOLDERS)
     corpus = run_pipeline(paths, units, quiet, jobs)
     report_diagnostics(corpus, quiet)
     if not corpus.plans:
@@ -431,7 +440,7 @@ def report(
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
         written = write_outputs(corpus, output, lambda: write_report(corpus, output, font=font, workers=jobs),
-                                quiet, "report")
+                                quiet, "report", SUBFOLDERS)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Column
@@ -449,7 +458,7 @@ def report(
                 bar.refresh()
 
             written = write_outputs(corpus, output, lambda: write_report(
-                corpus, output, progress=progress, font=font, workers=jobs), quiet, "report")
+                corpus, output, progress=progress, font=font, workers=jobs), quiet, "report", SUBFOLDERS)
     if not quiet:
         _say(_console(), f"wrote {len(written)} files to {output}/; open {output / 'index.html'}")
     raise typer.Exit(exit_status(corpus, strict))
@@ -482,7 +491,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         if callable(show) and isinstance(code, int):
             show()
             return code
-        raise
+        if os.environ.get("TASKGRAPH_DEBUG"):
+            raise
+        # a bug must never show the user a traceback: one line, and how to see more
+        _say(_console(stderr=True), f"error: internal error ({type(e).__name__}: {' '.join(str(e).split())}); "
+             f"please report it (TASKGRAPH_DEBUG=1 shows the traceback)", "red")
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
