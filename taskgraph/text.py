@@ -229,10 +229,13 @@ def clean_document(document):
     changed = False
     for i, line in enumerate(lines):
         src = line.src
+        # the text and cells derive from the line as written, and normalising
+        # never makes such a character: one search of the raw line tells
+        if not _UNCLEAN.search(src.raw if src is not None and not line.cells else
+                                "\n".join((line.text, *(line.cells or ()), src.raw if src else ""))):
+            continue
         found = [t for t in (line.text, *(line.cells or ()), *((src.raw, src.shown, src.norm) if src else ()))
                  if t and _UNCLEAN.search(t)]
-        if not found:
-            continue
         if not changed:
             lines, changed = list(lines), True
         bad = "".join("".join(_UNCLEAN.findall(t)) for t in found)
