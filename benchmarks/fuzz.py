@@ -9,7 +9,20 @@ on one line, an encoding swap (GB18030, GBK, UTF-16 with or without BOM,
 Big5), a random HTML page around it (navigation, scripts, tables,
 paragraphs nested up to 300 divs deep, a declared charset that may lie), or
 a random .docx around it (python-docx, or a hand-made zip that may be
-damaged).
+damaged); control characters XML cannot hold (C0, U+FFFE/U+FFFF, also as
+``&#1;`` in HTML), zero-width and bidirectional marks and Cyrillic
+lookalikes inside unit names. Every fourth input is also written as
+GraphML and GEXF in memory, every twentieth also as a 分工表 (.xlsx, .docx…),
+so text no writer can take is caught too (the writers cost more than the
+reading).
+
+Every tenth input is also run through a command (``extract``, ``graph``,
+``load``; ``report`` where it is refused before any work) into a hostile output folder: a file
+where it should be, a subfolder linked outside it, an input named like an
+output, a folder on a full 8 KB filesystem (when the run is root and can
+mount a tmpfs). Each must give exit 0, 1 or 2, error lines of one line each
+and no traceback, and leave the inputs and everything outside the folder as
+they were.
 
 A file the reader refuses (``ReadError``: one clear line for the user) is a
 good outcome. Any other exception, in any stage, is a bug: the input and
@@ -135,6 +148,41 @@ def long_names(rng: random.Random, data: bytes) -> bytes:
     return (long + "行动方案\n" + text.replace("市科技局", long + "局", rng.randint(1, 5))).encode("utf-8")
 
 
+CONTROLS = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)]
+HIDDEN = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202a", "\u202b", "\u202d", "\u202e",
+          "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"]
+UNITS = ["市科技局", "市财政局", "区经信局", "市发展改革委", "市人力资源社会保障局", "区科技局", "市教育局"]
+
+
+def control_chars(rng: random.Random, data: bytes) -> bytes:
+    """C0 controls, U+FFFE and U+FFFF anywhere, and inside unit names."""
+    text = data.decode("utf-8", errors="replace")
+    for _ in range(rng.randint(1, 30)):
+        i = rng.randrange(len(text) + 1)
+        text = text[:i] + rng.choice(CONTROLS) + text[i:]
+    for unit in rng.sample(UNITS, 3):
+        text = text.replace(unit, unit[:2] + rng.choice(CONTROLS) + unit[2:], rng.randint(1, 3))
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+def hidden_marks(rng: random.Random, data: bytes) -> bytes:
+    """Zero-width characters and bidirectional marks inside unit names."""
+    text = data.decode("utf-8", errors="replace")
+    for unit in rng.sample(UNITS, 4):
+        k = rng.randrange(1, len(unit))
+        text = text.replace(unit, unit[:k] + rng.choice(HIDDEN) + unit[k:], rng.randint(1, 3))
+    return text.encode("utf-8")
+
+
+def lookalikes(rng: random.Random, data: bytes) -> bytes:
+    """Unit names with Cyrillic letters, Kangxi radicals and compatibility ideographs."""
+    text = data.decode("utf-8", errors="replace")
+    swaps = [("局", "局\u0435"), ("市", "\u0441市"), ("工", "\u2f2f"), ("科技", "科\u2f40"), ("财政", "财\uf9c3政")]
+    for old, new in rng.sample(swaps, 2):
+        text = text.replace(old, new, rng.randint(1, 5))
+    return text.encode("utf-8")
+
+
 def one_line(rng: random.Random, data: bytes) -> bytes:
     """A page with no line breaks (a crawled page), glued or with spaces."""
     text = data.decode("utf-8", errors="replace")
@@ -142,7 +190,7 @@ def one_line(rng: random.Random, data: bytes) -> bytes:
 
 
 MUTATIONS = [truncate, flip_bytes, insert_noise, shuffle_lines, nul_bytes, traditional, widths, long_line,
-             formulas, long_names, one_line]
+             formulas, long_names, one_line, control_chars, hidden_marks, lookalikes]
 
 
 def encode(rng: random.Random, data: bytes) -> tuple[bytes, str]:
@@ -278,9 +326,10 @@ def make_input(rng: random.Random, seeds: list[bytes]) -> tuple[bytes, str, list
 # ------------------------------------------------------------------ running
 
 
-def run_one(data: bytes, suffix: str, gazetteer: Gazetteer) -> str:
-    """read → extract → normalise → tables; ``refused`` or ``extracted``.
-    Any exception but ReadError propagates."""
+def run_one(data: bytes, suffix: str, gazetteer: Gazetteer, writers: bool = True, division: bool = True) -> str:
+    """read → extract → normalise → tables, then (with ``writers``) GraphML,
+    GEXF and (with ``division``) the 分工表 (.xlsx, .docx…) in memory;
+    ``refused`` or ``extracted``. Any exception but ReadError propagates."""
     try:
         doc = read_document(f"fuzz{suffix}", data)
     except ReadError as e:
@@ -288,8 +337,108 @@ def run_one(data: bytes, suffix: str, gazetteer: Gazetteer) -> str:
         return "refused"
     corpus = extract_documents([doc], gazetteer)
     corpus.records()
+    if corpus.plans and writers:
+        write_in_memory(corpus, division)
     return "extracted"
 
+
+def write_in_memory(corpus, division: bool = True) -> None:
+    """Every XML writer on the corpus, in memory (nothing on disk)."""
+    from taskgraph.graph import _gexf_bytes, _graphml_bytes, build_graph
+    from taskgraph.render import tables
+
+    G = build_graph(corpus)
+    _graphml_bytes(G)
+    _gexf_bytes(G)
+    if not division:
+        return
+    saved = tables.atomic_write
+    tables.atomic_write = lambda path, data: Path(path)  # the bytes are made, not written
+    try:
+        for plan in corpus.plans:
+            tables.write_division(plan, Path("/nonexistent-fuzz"), "fuzz")
+    finally:
+        tables.atomic_write = saved
+
+
+# ------------------------------------------------------------------ hostile output folders
+
+OUTPUT_CASES = ("file", "linked-subfolder", "input-as-output", "full-disk")
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink()}
+
+
+def run_output_case(rng: random.Random, data: bytes, suffix: str, work: Path, tiny: Path | None) -> str:
+    """One command on ``data`` into a hostile output folder; raises
+    AssertionError when the command breaks a promise."""
+    import contextlib
+    import shutil
+
+    from taskgraph.cli import main as cli
+
+    case = rng.choice([c for c in OUTPUT_CASES if c != "full-disk" or tiny is not None])
+    # report only where it is refused before any work (a whole report is slow)
+    command = rng.choice(["extract", "graph", "load", "report"] if case in ("file", "linked-subfolder") else
+                         ["extract", "graph", "load"])
+    shutil.rmtree(work, ignore_errors=True)
+    inputs, elsewhere, out = work / "in", work / "elsewhere", work / "out"
+    for folder in (inputs, elsewhere):
+        folder.mkdir(parents=True)
+    (inputs / f"plan{suffix}").write_bytes(data)
+    (elsewhere / "keep.txt").write_text("not taskgraph's", encoding="utf-8")
+    args = [str(inputs / f"plan{suffix}")]
+    if case == "file":
+        out = work / "afile"
+        out.write_text("mine", encoding="utf-8")
+    elif case == "linked-subfolder":
+        out.mkdir()
+        for sub in ("tables", "figures"):
+            (out / sub).symlink_to(elsewhere, target_is_directory=True)
+    elif case == "input-as-output":
+        out = inputs
+        name = {"extract": "tasks.csv", "graph": "graph.json", "load": "load.csv", "report": "index.html"}[command]
+        (inputs / name).write_text("the user's", encoding="utf-8")
+        args.append(str(inputs / name))
+    elif case == "full-disk":
+        for p in tiny.iterdir():
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+        out = tiny / "out"
+    before_in, before_else = _snapshot(inputs), _snapshot(elsewhere)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        status = cli([command, *args, "-o", str(out), "-q", *(["-j", "1"] if command in ("extract", "report") else [])])
+    text = err.getvalue()
+    assert status in (0, 1, 2), f"exit status {status}"
+    assert "Traceback" not in text, text
+    assert _snapshot(inputs).items() >= before_in.items() if out == inputs else _snapshot(inputs) == before_in, \
+        "an input changed"
+    assert _snapshot(elsewhere) == before_else, "something outside the output folder changed"
+    if case in ("file", "linked-subfolder") and command == "report" or case == "file":
+        assert status in (1, 2) and text.count("error:") == 1, text
+    return f"{case}/{command}/{status}"
+
+
+def _mount_tiny() -> Path | None:
+    import subprocess
+
+    if os.geteuid() != 0:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="taskgraph-fuzz-tiny-"))
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", str(folder)], capture_output=True).returncode:
+        folder.rmdir()
+        return None
+    return folder
+
+
+def _unmount(folder: Path | None) -> None:
+    import subprocess
+
+    if folder is not None:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+        folder.rmdir()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder for failing inputs (default: a new temp folder)")
     parser.add_argument("--slow", type=float, default=5.0, help="report inputs taking longer (seconds)")
     parser.add_argument("--replay", type=Path, nargs="+", help="run these saved inputs and show tracebacks")
+    parser.add_argument("--outputs-every", type=int, default=10, help="run every Nth input through a command into "
+                        "a hostile output folder (0: never; default 10)")
     args = parser.parse_args(argv)
 
     gazetteer = Gazetteer.load()
@@ -315,13 +466,20 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[Path] = []
     slow: list[tuple[float, Path]] = []
     tried = 0
+    output_runs: dict[str, int] = {}
+    tiny = _mount_tiny() if args.outputs_every else None
+    work = Path(tempfile.mkdtemp(prefix="taskgraph-fuzz-out-"))
     started = time.perf_counter()
     while time.perf_counter() - started < args.seconds:
         data, suffix, steps = make_input(rng, seeds)
         tried += 1
         t0 = time.perf_counter()
         try:
-            counts[run_one(data, suffix, gazetteer)] += 1
+            counts[run_one(data, suffix, gazetteer, writers=tried % 4 == 0, division=tried % 20 == 0)] += 1
+            if args.outputs_every and tried % args.outputs_every == 0:
+                small = data if len(data) < 20_000 or suffix == ".docx" else data[:20_000]
+                outcome = run_output_case(rng, small, suffix, work, tiny)
+                output_runs[outcome.rsplit("/", 2)[0]] = output_runs.get(outcome.rsplit("/", 2)[0], 0) + 1
         except Exception:
             out.mkdir(parents=True, exist_ok=True)
             path = out / f"{tried:04d}{suffix}"
@@ -337,10 +495,17 @@ def main(argv: list[str] | None = None) -> int:
             path.write_bytes(data)
             slow.append((elapsed, path))
     seconds = time.perf_counter() - started
+    _unmount(tiny)
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
 
     print(f"inputs tried:        {tried}")
     print(f"  refused (one line): {counts['refused']}")
     print(f"  extracted:          {counts['extracted']}")
+    print(f"  also run into a hostile output folder: {sum(output_runs.values())} ("
+          + ", ".join(f"{k} {v}" for k, v in sorted(output_runs.items())) + ")"
+          + ("" if tiny is not None or not args.outputs_every else "; no full disk: needs root to mount a tmpfs"))
     print(f"uncaught exceptions: {len(failures)}")
     print(f"slower than {args.slow:g} s:    {len(slow)}" + "".join(f"\n  {t:.1f} s {p}" for t, p in slow))
     print(f"seconds:             {seconds:.1f}")

@@ -11,6 +11,7 @@ warnings; 2 usage error or nothing readable.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -186,26 +187,26 @@ def extract(
     raise typer.Exit(exit_status(corpus, strict))
 
 
-def check_output_folder(output: Path) -> None:
-    """Refuse an ``--output`` that is a file, before any work is done."""
-    if output.exists() and not output.is_dir():
-        raise UsageError(f"--output {output} is a file, not a folder")
+def check_output_folder(output: Path, subfolders: tuple[str, ...] = ()) -> None:
+    """Refuse an ``--output`` nothing can be written into, before any work is
+    done (see :func:`taskgraph.export.check_output_folder`)."""
+    from .export import check_output_folder as check
+
+    check(output, subfolders)
 
 
-def write_outputs(corpus, output: Path, write, quiet: bool, command: str | None = None) -> list[Path]:
-    """Run ``write()`` (which writes into ``output`` and returns the paths it
-    wrote) with the inputs protected, then record the files in the folder's
-    manifest, remove stale files of an earlier run and note the user's own
-    files (see :func:`taskgraph.export.finish_outputs`)."""
-    from .export import finish_outputs, input_paths, protect_inputs
+def write_outputs(corpus, output: Path, write, quiet: bool, command: str | None = None,
+                  subfolders: tuple[str, ...] = ()) -> list[Path]:
+    """The one way every command writes: ``write()`` (which writes into
+    ``output`` and returns the paths it wrote) runs through
+    :func:`taskgraph.export.write_outputs` — inputs protected, no link out of
+    the folder followed, the manifest kept, a problem of the disk one line —
+    then the notes about the folder are printed."""
+    from .export import input_paths
+    from .export import write_outputs as write_into
 
-    try:
-        with protect_inputs(input_paths(corpus)):
-            written = write()
-        outputs = finish_outputs(output, written, command)
-    except OSError as e:
-        where = e.filename or output
-        raise TaskgraphError(f"{where}: cannot write the results: {e.strerror or e}") from None
+    written, outputs = write_into(output, write, inputs=input_paths(corpus), command=command,
+                                  subfolders=subfolders)
     if not quiet:
         err = _console(stderr=True)
         for note in outputs.notes():
@@ -264,12 +265,13 @@ def _weights(lead_weight: Optional[float], support_weight: Optional[float]) -> d
     return {k: v for k, v in given.items() if v is not None}
 
 
-def _emit(tables: dict, fmt: str, output: Optional[Path], quiet: bool) -> None:
+def _emit(tables: dict, fmt: str, output: Optional[Path], quiet: bool, corpus=None, command: str | None = None
+          ) -> None:
     from .analyse.formats import print_tables, write_tables
 
     print_tables(tables, fmt)
     if output is not None:
-        written = write_tables(tables, output)
+        written = write_outputs(corpus, output, lambda: write_tables(tables, output), quiet, command)
         if not quiet:
             _say(_console(stderr=True), f"wrote {len(written)} files to {output}/: "
                  + ", ".join(p.name for p in written))
@@ -294,8 +296,9 @@ def graph(
     """
     from .graph import graph_summary, write_graph
 
+    check_output_folder(output)
     corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
-    written = write_graph(G, output)
+    written = write_outputs(corpus, output, lambda: write_graph(G, output), quiet, "graph")
     if not quiet or fmt != "table":
         _emit({"graph": graph_summary(G)}, fmt, None, quiet)
     if not quiet:
@@ -332,6 +335,8 @@ def load(
 
     if by not in ("unit", "function"):
         raise UsageError(f"--by must be unit or function, not {by!r}")
+    if output is not None:
+        check_output_folder(output)
     corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
     tables = load_tables(G, by=by, max_units=max_units, **_weights(lead_weight, support_weight))
     if place:
@@ -340,7 +345,7 @@ def load(
         if not chosen:
             raise UsageError(f"--place matches no place; places are: {'、'.join(known)}")
         tables = {k: df[df["place"].isin(chosen)].reset_index(drop=True) for k, df in tables.items()}
-    _emit(tables, fmt, output, quiet)
+    _emit(tables, fmt, output, quiet, corpus, "load")
     raise typer.Exit(exit_status(corpus, False))
 
 
@@ -384,10 +389,12 @@ def clusters(
         raise UsageError(f"--edges must be all or significant, not {edges!r}")
     if null_runs < 0 or null_runs == 1:
         raise UsageError("--null-runs must be 0 or at least 2")
+    if output is not None:
+        check_output_folder(output)
     corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
     tables = cluster_tables(G, weighting=weighting, resolution=resolution, runs=runs, seed=seed, edges=edges,
                             null_runs=null_runs)
-    _emit(tables, fmt, output, quiet)
+    _emit(tables, fmt, output, quiet, corpus, "clusters")
     raise typer.Exit(exit_status(corpus, False))
 
 
@@ -416,6 +423,8 @@ def overlap(
     """
     from .analyse.overlap import overlap_tables
 
+    if output is not None:
+        check_output_folder(output)
     corpus, G = _analysis_graph(paths, units, fmt, quiet, corrections)
     opts = _weights(lead_weight, support_weight)
     if threshold is not None:
@@ -426,7 +435,7 @@ def overlap(
     if not quiet and not tables["overlap_tasks"].attrs.get("exhaustive", True):
         _say(_console(stderr=True), "note: too many tasks to compare every pair: each was compared with its "
              "likeliest matches (similarities exact; a few matches may be missing, see README, Performance)")
-    _emit(tables, fmt, output, quiet)
+    _emit(tables, fmt, output, quiet, corpus, "overlap")
     raise typer.Exit(exit_status(corpus, False))
 
 
@@ -456,12 +465,12 @@ def report(
     Example: taskgraph report seeds/ -o outputs/
     """
     from . import messages
-    from .render.report import write_report
+    from .render.report import SUBFOLDERS, write_report
 
     if lang not in messages.LANGUAGES:
         raise typer.BadParameter(f"--lang must be one of {', '.join(messages.LANGUAGES)}, not {lang!r}")
     messages.set_language(lang)
-    check_output_folder(output)
+    check_output_folder(output, SUBFOLDERS)
     corpus = run_pipeline(paths, units, quiet, jobs, corrections)
     report_diagnostics(corpus, quiet)
     if not corpus.plans:
@@ -469,7 +478,7 @@ def report(
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
         written = write_outputs(corpus, output, lambda: write_report(corpus, output, font=font, workers=jobs),
-                                quiet, "report")
+                                quiet, "report", SUBFOLDERS)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Column
@@ -487,7 +496,7 @@ def report(
                 bar.refresh()
 
             written = write_outputs(corpus, output, lambda: write_report(
-                corpus, output, progress=progress, font=font, workers=jobs), quiet, "report")
+                corpus, output, progress=progress, font=font, workers=jobs), quiet, "report", SUBFOLDERS)
     for d in corpus.diagnostics:  # said while writing (a 督办台账.xlsx in the folder that is not one)
         if d.code == "ledger" and not quiet:
             _say(_console(stderr=True), f"warning: {d}", "yellow")
@@ -689,7 +698,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         if callable(show) and isinstance(code, int):
             show()
             return code
-        raise
+        if os.environ.get("TASKGRAPH_DEBUG"):
+            raise
+        # a bug must never show the user a traceback: one line, and how to see more
+        _say(_console(stderr=True), f"error: internal error ({type(e).__name__}: {' '.join(str(e).split())}); "
+             f"please report it (TASKGRAPH_DEBUG=1 shows the traceback)", "red")
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -275,11 +275,16 @@ def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
     in a worker process (see :func:`load`) or on a cluster."""
     from .extract import extract_plan
     from .layout import without_glosses
+    from .text import clean_document, name_warnings
 
     if isinstance(document, Diagnostic):
         return document
     try:
-        plan = extract_plan(document, gazetteer.is_unit_like)
+        # characters no writer can take out first, with a warning per line
+        plan = extract_plan(clean_document(document), gazetteer.is_unit_like)
+        flagged = name_warnings(plan)  # unit names that look like others
+        if flagged:
+            plan = replace(plan, diagnostics=[*plan.diagnostics, *flagged])
     except Exception as e:  # a bug must cost one document, not the run
         return Diagnostic(
             document.source, f"could not be extracted ({type(e).__name__}: {e}); please report this file",

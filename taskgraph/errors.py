@@ -1,7 +1,7 @@
 """Exceptions the library raises. Their ``str()`` is the message a user sees."""
 from __future__ import annotations
 
-__all__ = ["TaskgraphError", "ReadError", "UsageError"]
+__all__ = ["TaskgraphError", "ReadError", "UsageError", "OutputError"]
 
 
 class TaskgraphError(Exception):
@@ -27,3 +27,9 @@ class ReadError(TaskgraphError):
 
 class UsageError(TaskgraphError):
     """The call itself is wrong (bad option value, unknown place…)."""
+
+
+class OutputError(TaskgraphError):
+    """The results cannot be written (a full or read-only disk, permissions,
+    a file where a folder must go, a link leading out of the output folder).
+    ``str(e)`` is one line naming the path and saying what to do."""

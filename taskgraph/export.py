@@ -13,14 +13,24 @@ removed, unless they were changed since; files no manifest lists are the
 user's and never touched (they are only mentioned). While writing, inside
 :func:`protect_inputs`, :func:`atomic_write` refuses to replace an input.
 
->>> with protect_inputs(input_paths(corpus)):                 # doctest: +SKIP
-...     written = write_extract(corpus, "outputs")
->>> for note in finish_outputs("outputs", written).notes():   # doctest: +SKIP
+Every command writes through one call, :func:`write_outputs`: it checks the
+folder first (:func:`check_output_folder`: not a file, creatable, writable,
+its subfolders no links leading elsewhere), then writes with the inputs
+protected and every write confined to the folder (a link inside it that
+leads outside is never followed), records the manifest, and turns any
+problem of the disk (full, read-only, permissions, a file where a folder
+must go) into one :class:`~taskgraph.errors.OutputError` naming the path and
+saying what to do. A file is written whole or not at all.
+
+>>> written, outputs = write_outputs("outputs", lambda: write_extract(corpus, "outputs"),
+...                                  inputs=input_paths(corpus), command="extract")  # doctest: +SKIP
+>>> for note in outputs.notes():                                                        # doctest: +SKIP
 ...     print("note:", note)
 """
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -29,18 +39,19 @@ import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .corpus import (ASSIGNMENT_COLUMNS, DOCUMENT_COLUMNS, TASK_COLUMNS, UNIT_COLUMNS, WARNING_COLUMNS,
                      Corpus)
-from .errors import UsageError
+from .errors import OutputError, UsageError
 from .manifest import MANIFEST, read_manifest
 from .safe import csv_cell, cut_utf8
 
 __all__ = ["atomic_write", "csv_text", "csv_bytes", "write_csv", "write_json", "write_extract", "EXTRACT_FILES", "MANIFEST",
            "Outputs", "finish_outputs", "read_manifest", "protect_inputs", "input_paths", "pajek_bytes",
-           "ucinet_bytes", "label_rows", "EDGE_VALUE"]
+           "ucinet_bytes", "label_rows", "EDGE_VALUE", "confine_to", "check_output_folder", "write_outputs",
+           "output_error"]
 
 
 EXTRACT_FILES = ("tasks.csv", "assignments.csv", "units.csv", "documents.csv", "warnings.csv", "taskgraph.json")
@@ -54,6 +65,8 @@ def _umask() -> int:
 
 _NEW_FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
 _protected: set[tuple[int, int]] = set()  # (device, inode) of the inputs, see protect_inputs
+_roots: list[tuple[Path, Path]] = []  # (folder as given, resolved) that writes are confined to, see confine_to
+_made: list[list[Path]] = []  # files and folders made by the run of write_outputs going on, undone if it fails
 
 
 def atomic_write(path: str | Path, data: bytes) -> Path:
@@ -62,8 +75,14 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
     The file gets the mode a plain ``open()`` would give it (an existing
     file keeps its own). Inside :func:`protect_inputs`, replacing an input
     file raises :class:`~taskgraph.errors.UsageError` and writes nothing.
+    Inside :func:`confine_to`, a path reached through a link that leads out
+    of the folder raises :class:`~taskgraph.errors.OutputError` and writes
+    nothing. A failure of the disk raises ``OSError`` naming ``path`` (not
+    the temporary file) and leaves no temporary file behind.
     """
     path = Path(path)
+    if _roots:
+        _check_confined(path)
     try:
         st = os.stat(path)
     except OSError:
@@ -71,24 +90,115 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
     else:
         if (st.st_dev, st.st_ino) in _protected:
             raise UsageError(f"{path}: refused to write over an input file; choose another output folder")
-        mode = stat.S_IMODE(st.st_mode)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # the temporary name: hidden, and within the 255 bytes a name may have
-    fd, tmp = tempfile.mkstemp(prefix=f".{cut_utf8(path.name, 120)}.", suffix=".tmp", dir=path.parent)
+        mode = _NEW_FILE_MODE if os.path.islink(path) else stat.S_IMODE(st.st_mode)
+    existed = os.path.lexists(path)
+    missing = [] if os.path.isdir(path.parent) else _missing_folders(path.parent)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file (or a dangling link) where a folder must go
+        raise NotADirectoryError(errno.ENOTDIR, "a file stands where a folder must go",
+                                 str(_first_not_folder(path.parent))) from None
+    if _roots:
+        _check_confined(path)  # the folders just made hold no link
+    # the temporary name: hidden, and within the 255 bytes a name may have
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{cut_utf8(path.name, 120)}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
             os.fchmod(fh.fileno(), mode)
         os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp = None
+    except BaseException as e:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        if isinstance(e, OSError) and (e.filename is None or e.filename == tmp):
+            # the user knows the file it was to become, not the temporary one
+            raise type(e)(e.errno, e.strerror or str(e), str(path)) from None
         raise
+    finally:
+        if _made:
+            _made[-1].extend(missing)
+    if _made and not existed:
+        _made[-1].append(path)
     return path
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders of ``folder`` that do not exist yet, outermost first."""
+    missing = []
+    for part in (folder, *folder.parents):
+        if os.path.lexists(part):
+            break
+        missing.append(part)
+    return missing[::-1]
+
+
+def _undo(made: list[Path]) -> None:
+    """Remove the files a failed run made (it made them whole, but a run is
+    all or nothing for what it adds), then the folders it made, if empty."""
+    for path in reversed(made):
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def _first_not_folder(folder: Path) -> Path:
+    """The first part of ``folder`` that exists and is not a folder."""
+    for part in reversed((folder, *folder.parents)):
+        if os.path.lexists(part) and not part.is_dir():
+            return part
+    return folder
+
+
+def _nearest_existing(path: Path) -> Path:
+    for part in (path, *path.parents):
+        if os.path.lexists(part):
+            return part
+    return path
+
+
+def _check_confined(path: Path) -> None:
+    """Raise :class:`OutputError` when ``path`` lies in a confined folder but
+    its folder is reached through a link leading out of it."""
+    given, root = _roots[-1]
+    try:
+        rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(given))
+    except ValueError:
+        return  # not inside the folder: not this rule's business (finish_outputs checks written paths)
+    here = given
+    for part in rel.parts[:-1]:
+        here = here / part
+        if not os.path.islink(here):
+            if not os.path.lexists(here):
+                return  # made by the writer: no link beyond
+            continue
+        target = Path(os.path.realpath(here))
+        if target != root and root not in target.parents:
+            raise OutputError(f"{here}: is a link to {os.readlink(here)}, outside the output folder; not followed "
+                              f"(remove the link or choose another output folder)")
+
+
+@contextmanager
+def confine_to(folder: str | Path) -> Iterator[None]:
+    """Within this block, :func:`atomic_write` writes nothing into ``folder``
+    through a link (a subfolder linked elsewhere) that leads out of it.
+    ``folder`` itself may be a link: where it leads is the folder."""
+    given = Path(folder)
+    _roots.append((given, Path(os.path.realpath(given))))
+    try:
+        yield
+    finally:
+        _roots.pop()
 
 
 def _cell(value: object) -> object:
@@ -249,12 +359,12 @@ def finish_outputs(out_dir: str | Path, written: Iterable[str | Path], command: 
     Returns an :class:`Outputs`; ``.notes()`` words it for the user.
     """
     folder = Path(out_dir)
-    root = folder.resolve()
+    root = Path(os.path.realpath(folder))  # os.path.realpath never raises, even on a loop of links
     files: dict[str, str] = {}
     for p in written:
         path = Path(p)
         try:
-            rel = path.resolve().relative_to(root)
+            rel = Path(os.path.realpath(path)).relative_to(root)
         except ValueError:
             raise ValueError(f"{path} is not inside the output folder {folder}") from None
         files[rel.as_posix()] = _sha256(path)
@@ -265,7 +375,7 @@ def finish_outputs(out_dir: str | Path, written: Iterable[str | Path], command: 
     kept: dict[str, str] = {}
     for name in sorted(set(old) - set(files)):
         path = folder / name
-        if not path.is_file() or path.is_symlink() or root not in path.resolve().parents:
+        if path.is_symlink() or not path.is_file() or root not in Path(os.path.realpath(path)).parents:
             continue  # gone already, or replaced by something taskgraph never writes (a link)
         if command and old_by.get(name, command) != command:
             kept[name] = old[name]  # another command's output: not stale, still ours
@@ -374,3 +484,118 @@ def label_rows(G) -> list[dict]:
     rows += [{"key": f"U{i}", "mode": "unit", "node": n, "place": G.nodes[n].get("place"),
               "label": G.nodes[n].get("label")} for i, n in enumerate(units, start=1)]
     return rows
+
+
+# One way to write a command's results
+# --------------------------------------------------------------------------
+
+# what the user can do about each failure of the disk
+_ADVICE = {
+    errno.ENOSPC: "free some space or choose another output folder",
+    errno.EDQUOT: "free some space or choose another output folder",
+    errno.EFBIG: "choose another output folder",
+    errno.EACCES: "choose a folder you can write to",
+    errno.EPERM: "choose a folder you can write to",
+    errno.EROFS: "the disk is read-only: choose another output folder",
+    errno.ENOTDIR: "move that file away or choose another output folder",
+    errno.EEXIST: "move that file away or choose another output folder",
+    errno.EISDIR: "a folder stands where a file must go: move it away or choose another output folder",
+    errno.ELOOP: "a link in the path loops: remove it or choose another output folder",
+    errno.ENAMETOOLONG: "choose an output folder with a shorter path",
+}
+
+
+def output_error(error: OSError, folder: str | Path) -> OutputError:
+    """An ``OSError`` met while writing into ``folder`` as one line for the
+    user: the path, what went wrong, what to do."""
+    where = error.filename or folder
+    reason = error.strerror or str(error)
+    advice = _ADVICE.get(error.errno, "check the output folder or choose another one")
+    return OutputError(f"{where}: cannot write the results: {reason}; {advice}")
+
+
+def _writable(folder: Path) -> str | None:
+    """Why nothing can be written into an existing ``folder`` (None: it can)."""
+    try:
+        if os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
+            return "is on a read-only disk; choose another output folder"
+    except (OSError, AttributeError):
+        pass
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "is not writable for you; choose a folder you can write to"
+    return None
+
+
+def check_output_folder(folder: str | Path, subfolders: Iterable[str] = ()) -> None:
+    """Refuse an output folder nothing can be written into, before any work is
+    done, with one line naming the path: a file (:class:`UsageError`), a link
+    to nothing, a folder that cannot be made or written, on a read-only disk,
+    or whose ``subfolders`` (those the command writes into) are links leading
+    outside it or files (:class:`~taskgraph.errors.OutputError`). Nothing is
+    created."""
+    folder = Path(folder)
+    if os.path.lexists(folder):
+        if not folder.exists():
+            raise OutputError(f"{folder}: is a link to {os.readlink(folder)}, which does not exist; "
+                              f"choose another output folder")
+        if not folder.is_dir():
+            raise UsageError(f"--output {folder} is a file, not a folder; name a folder (it is made if missing)")
+        why = _writable(folder)
+        if why:
+            raise OutputError(f"{folder}: {why}")
+        root = Path(os.path.realpath(folder))
+        for sub in subfolders:
+            path = folder / sub
+            if os.path.islink(path):
+                target = Path(os.path.realpath(path))
+                if target != root and root not in target.parents:
+                    raise OutputError(f"{path}: is a link to {os.readlink(path)}, outside the output folder; "
+                                      f"not followed (remove the link or choose another output folder)")
+            if os.path.lexists(path) and not path.is_dir():
+                raise OutputError(f"{path}: a file stands where taskgraph writes a folder; move it away or "
+                                  f"choose another output folder")
+        return
+    parent = _nearest_existing(folder.parent if str(folder.parent) else Path("."))
+    if not parent.is_dir():
+        raise OutputError(f"{folder}: cannot be made, {parent} is a file; choose another output folder")
+    why = _writable(parent)
+    if why:
+        raise OutputError(f"{folder}: cannot be made, {parent} {why}")
+
+
+def write_outputs(folder: str | Path, write: Callable[[], Iterable[str | Path]], *, inputs: Iterable[str] = (),
+                  command: str | None = None, subfolders: Iterable[str] = ()) -> tuple[list[Path], Outputs]:
+    """Run ``write()`` — which writes a command's files into ``folder`` with
+    :func:`atomic_write` and returns their paths — the one way every command
+    writes its results:
+
+    * the folder is checked first (:func:`check_output_folder`);
+    * no file of ``inputs`` is ever replaced (:func:`protect_inputs`);
+    * nothing is written through a link leading out of the folder
+      (:func:`confine_to`);
+    * the files are recorded in the folder's manifest and stale files of an
+      earlier run of ``command`` removed (:func:`finish_outputs`);
+    * a failure of the disk (full, read-only, permissions, a file where a
+      folder must go) becomes one :class:`~taskgraph.errors.OutputError`
+      naming the path. When the run fails (that, a refused input, an
+      interruption), the files and folders it made are removed again, every
+      file it replaced is either its old self or the new one whole, no
+      temporary file is left, and the manifest is not changed.
+
+    Returns the paths written and the :class:`Outputs` of the folder.
+    """
+    check_output_folder(folder, subfolders)
+    made = [] if os.path.lexists(folder) else _missing_folders(Path(folder))
+    _made.append(made)
+    try:
+        with protect_inputs(inputs), confine_to(folder):
+            written = [Path(p) for p in write()]
+            outputs = finish_outputs(folder, written, command)
+    except BaseException as e:
+        _undo(made)
+        if isinstance(e, OSError):
+            raise output_error(e, folder) from None
+        raise
+    finally:
+        _made.pop()
+    return written, outputs

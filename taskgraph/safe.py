@@ -190,13 +190,17 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# what UTF-8 or XML cannot hold: lone surrogates (bytes of a file name that
+# are not UTF-8), C0 controls but tab and line feed, U+FFFE, U+FFFF
+_SURROGATE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def decoded(text: str) -> str:
     """``text`` with the bytes of a file name that are not UTF-8 (which
-    Python keeps as lone surrogates) written ``\\xNN``, so that it can be
-    written as UTF-8 into a table. Other text comes back as it is.
+    Python keeps as lone surrogates) written ``\\xNN``, and the control
+    characters XML cannot hold written as escapes too (``\\x01``), so that
+    it can be written as UTF-8 into a table, a workbook or a graph file.
+    Other text comes back as it is.
 
     >>> decoded("plan\\udcff.txt")
     'plan\\\\xff.txt'

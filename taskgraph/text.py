@@ -16,7 +16,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = ["normalise_text", "normalise_line", "fold_spaces", "to_simplified", "t2s_changes", "derive_t2s_changes",
-           "align", "CIRCLED"]
+           "align", "CIRCLED", "NOT_XML", "BIDI", "INVISIBLE", "clean_document", "codepoints", "name_warnings"]
 
 # ①..⑳ and ㉑..㊿: item markers that NFKC would turn into plain digits.
 CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
@@ -267,4 +267,115 @@ def _align_fast(raw: str, shown: str, norm: str | None = None) -> list[int] | No
     if "".join(pieces) != shown:
         return None
     out.append(out[-1] + 1 if out else 0)
+    return out
+
+
+# ----------------------------------------------------------------- unwritable and invisible characters
+
+#: Characters XML 1.0 cannot hold — C0 controls but tab and line feed,
+#: U+FFFE, U+FFFF, lone surrogates. Every structured writer (GraphML, GEXF,
+#: xlsx, docx, HTML, SVG) writes XML, so none of them may reach it.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Marks that reorder text on screen without being seen (bidirectional
+#: embeddings, overrides, isolates and marks): a name holding one can show
+#: as another.
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Invisible characters that normalising drops from the text (zero-width
+#: space, joiners, word joiner, BOM, soft hyphen, invisible operators).
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061-\u2064]")
+_UNCLEAN = re.compile(f"{NOT_XML.pattern}|{BIDI.pattern}")
+#: Lines of one document warned about one by one; the rest are counted in one warning.
+MAX_CLEAN_WARNINGS = 20
+
+
+def codepoints(chars) -> str:
+    """``U+0001, U+202E`` for the distinct characters of ``chars``, in order."""
+    return ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(chars))
+
+
+def _strip(text: str | None) -> str | None:
+    return text if text is None or not _UNCLEAN.search(text) else _UNCLEAN.sub("", text)
+
+
+def clean_document(document):
+    """``document`` (as read) with every character no writer may take removed
+    from its lines — those XML cannot hold (:data:`NOT_XML`) and the marks
+    that reorder text (:data:`BIDI`) — from the text, the cells and the line
+    as written alike, with a warning naming the file and the line of each.
+    A document holding none comes back as it is (one search per line)."""
+    from dataclasses import replace
+
+    from .model import Diagnostic, LineSource
+
+    notes: list = []
+    lines = document.lines
+    changed = False
+    for i, line in enumerate(lines):
+        src = line.src
+        # the text and cells derive from the line as written, and normalising
+        # never makes such a character: one search of the raw line tells
+        if not _UNCLEAN.search(src.raw if src is not None and not line.cells else
+                                "\n".join((line.text, *(line.cells or ()), src.raw if src else ""))):
+            continue
+        found = [t for t in (line.text, *(line.cells or ()), *((src.raw, src.shown, src.norm) if src else ()))
+                 if t and _UNCLEAN.search(t)]
+        if not changed:
+            lines, changed = list(lines), True
+        bad = "".join("".join(_UNCLEAN.findall(t)) for t in found)
+        if src is not None:
+            shown = fold_spaces(_strip(src.shown))
+            norm = _strip(src.norm)
+            src = LineSource(_strip(src.raw), shown, src.gaps, None if norm is None else norm)
+        text = fold_spaces(_strip(line.text))
+        cells = None if line.cells is None else tuple(fold_spaces(_strip(c)) for c in line.cells)
+        lines[i] = replace(line, text=text, cells=cells, src=src) if text or any(cells or ()) else None
+        if len(notes) < MAX_CLEAN_WARNINGS:
+            xml, bidi = NOT_XML.findall(bad), BIDI.findall(bad)
+            what = []
+            if xml:
+                what.append(f"control or non-characters no spreadsheet or XML file can hold ({codepoints(xml)})")
+            if bidi:
+                what.append(f"marks that reorder text on screen ({codepoints(bidi)})")
+            notes.append(Diagnostic(document.source, "removed " + " and ".join(what), line.no, "warning",
+                                    "control-chars" if xml else "bidi"))
+        else:
+            notes.append(None)
+    if not changed:
+        return document
+    lines = [line for line in lines if line is not None]  # a line that held nothing else is gone
+    shown = [n for n in notes if n is not None]
+    if len(notes) > len(shown):
+        shown.append(Diagnostic(document.source, f"removed such characters from {len(notes) - len(shown)} more "
+                                f"lines", None, "warning", "control-chars"))
+    return replace(document, lines=lines, diagnostics=[*document.diagnostics, *shown])
+
+
+# letters of scripts whose shapes copy Latin or Han strokes (Cyrillic, Greek),
+# and Latin full-width forms NFKC did not see: in a Chinese unit name, a
+# lookalike of another name
+_LOOKALIKE = re.compile("[\u0370-\u03ff\u0400-\u052f]")
+
+
+def name_warnings(plan) -> list:
+    """Warnings about unit names that look like another name: one written with
+    an invisible character (read without it, so it is the same unit as the
+    name without), or holding Cyrillic or Greek letters among Chinese
+    (a lookalike of a name, kept as written). One per name and line."""
+    from .model import Diagnostic
+
+    out, seen = [], set()
+    for a in plan.assignments:
+        key = (a.unit, a.line)
+        if key in seen:
+            continue
+        seen.add(key)
+        hidden = INVISIBLE.findall(a.written) if a.written else []
+        if hidden:
+            out.append(Diagnostic(plan.source, f"unit name {a.unit} is written with invisible characters "
+                                  f"({codepoints(hidden)}); read without them", a.line, "warning", "invisible"))
+        odd = _LOOKALIKE.findall(a.unit)
+        if odd and re.search("[\u4e00-\u9fff]", a.unit):
+            out.append(Diagnostic(plan.source, f"unit name {a.unit} holds letters of another script that look "
+                                  f"like others ({', '.join(f'{c} {codepoints(c)}' for c in dict.fromkeys(odd))}); "
+                                  f"kept as written: check it", a.line, "warning", "lookalike"))
     return out

@@ -210,13 +210,18 @@ def test_usage_error_exits_2(tmp_path, capsys, args):
     assert status == 2 and "Traceback" not in out + err
 
 
-def test_output_that_is_a_file_is_a_usage_error(tmp_path, capsys, good):
+@pytest.mark.parametrize("command", ["extract", "report", "graph", "load", "clusters", "overlap"])
+def test_output_that_is_a_file_is_a_usage_error(tmp_path, capsys, good, command):
     target = tmp_path / "out.csv"
     target.write_text("mine", encoding="utf-8")
-    status, _, err = run(capsys, *good, "-o", target)
+    status = main([command, *map(str, good), "-o", str(target), "-q"])
+    out, err = capsys.readouterr()
     assert status == 2
-    assert err.strip().splitlines() == [f"error: --output {target} is a file, not a folder"]
+    assert err.strip().splitlines() == [f"error: --output {target} is a file, not a folder; name a folder "
+                                        f"(it is made if missing)"]
+    assert out == ""  # refused before any work: nothing printed, nothing written
     assert target.read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "good") == ["out.csv"]
 
 
 def test_path_that_does_not_exist(tmp_path, capsys, good):

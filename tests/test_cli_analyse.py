@@ -77,7 +77,8 @@ def test_load_options(capsys):
 def test_files_and_formats(command, capsys, tmp_path):
     rc, out = run([command, SEEDS, "-f", "md", "-o", str(tmp_path)], capsys)
     assert rc == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES[command])
+    # the tables, and the manifest every command keeps of what it wrote
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*FILES[command], ".taskgraph-manifest.json"])
     for name in FILES[command]:
         assert f"## {name[:-4]}" in out
         assert (tmp_path / name).read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads the BOM as UTF-8
@@ -90,8 +91,8 @@ def test_files_and_formats(command, capsys, tmp_path):
 def test_graph_command(capsys, tmp_path):
     rc, out = run(["graph", SEEDS, "-o", str(tmp_path), "-f", "csv"], capsys)
     assert rc == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph-labels.csv", "graph.dl", "graph.gexf",
-                                                          "graph.graphml", "graph.json", "graph.net"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".taskgraph-manifest.json", "graph-labels.csv", "graph.dl",
+                                                          "graph.gexf", "graph.graphml", "graph.json", "graph.net"]
     rows = {r["place"]: r for r in csv.DictReader(io.StringIO(out))}
     assert rows["许昌市"]["tasks"] == rows["许昌市"]["unassigned"] == "13"
 

@@ -764,13 +764,16 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
     """
     unit_like = unit_like or default_unit_like
     spans: list[Span] = []
-    # a free label whose annotation named nothing, to where it ended: a later
-    # label inside it would read a tail of the same text and find nothing
-    # either (配合单位:配合单位:…: once, not once a label)
-    dead = (-1, -1)
-    # 1. labels, in brackets or standing free (a label line, labels on a heading line)
+    # 1. labels, in brackets or standing free (a label line, labels on a heading line).
+    # Label starts come in order and every span starts at or before its label,
+    # so a label lies inside a span found before iff it lies before the
+    # furthest end yet (``covered``): one comparison, not a pass over the spans.
+    # A label whose annotation names nothing covers the rest of it too: the
+    # annotation of a later label there is a tail of it, naming nothing either
+    # (责任单位:责任单位:… ten thousand times is read once, not ten thousand).
+    covered = -1
     for a, body, kind in _label_starts(s):
-        if _inside(spans, a) or dead[0] < a < dead[1]:
+        if a < covered:
             continue
         b = a - 1
         while b >= 0 and s[b] in " \t":
@@ -779,6 +782,7 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
             end, unbalanced = _close_of(s, b)
             content = s[b + 1: end - (0 if unbalanced else 1)]
             spans.append(Span(b, end, content, unbalanced, "bracket"))
+            covered = max(covered, end)
             continue
         end = _label_span_end(s, body, unit_like)
         while end > body and s[end - 1] in " \t":
@@ -798,10 +802,10 @@ def find_annotations(s: str, unit_like: UnitLike | None = None) -> list[Span]:
                         content = s[a:end]
                         ann = parse_annotation(content, unit_like, resolve=False)
             if not ann.entries and not ann.persons and not ann.deadline:
-                if end == a + len(content) and not ann.rejected:
-                    dead = (a, end)
+                covered = max(covered, end)
                 continue
         spans.append(Span(a, end, content, False, "line", ann))
+        covered = max(covered, end)
     # 2. unlabelled brackets whose content reads as units with roles
     for b, e in _bracket_groups(s):
         if _inside(spans, b) or s[b] in "《<「":

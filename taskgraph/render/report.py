@@ -37,7 +37,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Corpus
     from ..model import Plan
 
-__all__ = ["write_report", "Analyses", "run_analyses", "report_files", "Progress"]
+__all__ = ["write_report", "Analyses", "run_analyses", "report_files", "Progress", "SUBFOLDERS"]
+
+#: The folders the report writes inside its output folder (checked before any work).
+SUBFOLDERS = ("tables", "figures")
 
 #: ``progress(description, done, total)``, called before each step.
 Progress = Callable[[str, int, int], None]
@@ -287,7 +290,7 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
 
     style.chosen_font(font)  # a font that is not there fails now, not after the tables
     out = Path(out_dir)
-    table_dir, figure_dir = out / "tables", out / "figures"
+    table_dir, figure_dir = (out / sub for sub in SUBFOLDERS)
     plans = list(corpus.plans)
     stems = _stems(plans)
     places = sorted({place_of(p.info) for p in plans if p.assignments})
