@@ -109,8 +109,9 @@ class Corpus:
             edges: dict[str, list[tuple[str, str]]] = {}
             for a in plan.assignments:
                 edges.setdefault(a.task_id, []).append((a.role, a.unit))
-            keys.append(("tasks", hash((plan.info.place, tuple(sorted(
-                (t.text, tuple(sorted(edges.get(t.task_id, ())))) for t in plan.tasks))))))
+            # in order and with their ids: a reordered or renumbered version of a plan is another version
+            keys.append(("tasks", hash((plan.info.place, tuple(
+                (t.task_id, t.text, tuple(sorted(edges.get(t.task_id, ())))) for t in plan.tasks)))))
         for key in keys:
             first = self._seen.get(key)
             if first is not None:
