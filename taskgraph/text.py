@@ -73,9 +73,10 @@ def t2s_changes() -> "tuple[re.Pattern, re.Pattern] | None":
     them (瞭然 → 了然, 反覆 → 反复), as two patterns. A text where neither
     matches is left unchanged by t2s. (The characters are one class of the
     Basic Multilingual Plane, which the regex engine tests with a bitmap;
-    any character beyond it counts as changed: fewer skips, never a wrong one.) Read from ``data/t2s_changes.txt`` when it was derived for the
-    installed OpenCC release, else derived from the installed dictionaries
-    (:func:`derive_t2s_changes`); None (no skipping) when neither can be had."""
+    any character beyond it counts as changed: fewer skips, never a wrong one.)
+    Read from ``data/t2s_changes.txt`` (made by :func:`derive_t2s_changes`)
+    when it was derived for the installed OpenCC release; None (no skipping)
+    otherwise: nothing is derived at run time."""
     from importlib import metadata, resources
 
     try:
@@ -86,14 +87,10 @@ def t2s_changes() -> "tuple[re.Pattern, re.Pattern] | None":
         lines = resources.files("taskgraph.data").joinpath(T2S_CHANGES_FILE).read_text("utf-8").splitlines()
     except OSError:
         lines = []
-    if lines and lines[0].split()[-1:] == [version]:
-        cut = lines.index("[phrases]")
-        chars, phrases = "".join(lines[1:cut]), [p for p in lines[cut + 1:] if p]
-    else:
-        try:
-            chars, phrases = derive_t2s_changes()
-        except Exception:  # no opencc_dict beside the library: convert every text (correct, only slower)
-            return None
+    if not lines or lines[0].split()[-1:] != [version]:
+        return None  # derived for another OpenCC: convert every text (correct, only slower)
+    cut = lines.index("[phrases]")
+    chars, phrases = "".join(lines[1:cut]), [p for p in lines[cut + 1:] if p]
     bmp = "".join(c for c in chars if ord(c) < 0x10000)
     char_pattern = re.compile(f"[{re.escape(bmp)}\U00010000-\U0010FFFF]")
     phrase_pattern = re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) or "(?!)")

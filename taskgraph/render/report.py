@@ -600,24 +600,9 @@ def _page_body(corpus: "Corpus", a: Analyses, stems: list[str], places: dict[str
 
 def _page(content: str, font) -> str:
     """The whole self-contained page around ``content``, with the font cut to its text."""
-    css = _CSS
-    woff = style.web_font(_TAG.sub("", content), font)
-    if woff is not None:
-        data = base64.b64encode(woff).decode("ascii")
-        css = (f'@font-face{{font-family:"{style.WEB_FONT_FAMILY}";src:url(data:font/woff;base64,{data}) '
-               f'format("woff");}}\n') + css.replace("FONT", f'"{style.WEB_FONT_FAMILY}",')
-    else:
-        css = css.replace("FONT", "")
-    csp = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
-           "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(T('report.title'))} · taskgraph</title>\n"
-        f"<style>{css}</style></head>\n<body>\n{content}\n"
-        f"<script>{_SORT_JS.replace('SORT_HINT', _e(T('report.sort_hint')))}</script>\n</body></html>\n"
-    )
+    return style.page_html(content, title=f"{_e(T('report.title'))} · taskgraph", css=_CSS,
+                           script=_SORT_JS.replace("SORT_HINT", _e(T("report.sort_hint"))), font=font,
+                           font_text=_TAG.sub("", content))
 
 
 def _table_records(rows: list[dict], columns: list[str]) -> str:

@@ -21,7 +21,6 @@ it finds as located by search.
 """
 from __future__ import annotations
 
-import base64
 from bisect import bisect_left, bisect_right
 import html
 import json
@@ -284,24 +283,11 @@ def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, fo
 def _page(content: str, title: str, font, font_text: str | None = None) -> str:
     import re
 
-    css = _CSS
     text = re.sub(r"<[^>]*>", "", content)
-    if font_text is not None and not set(text) <= set(font_text) | set(style._ALWAYS):
-        font_text = None  # (a character the shared cut lacks: this page gets its own)
-    woff = style.web_font(text if font_text is None else font_text, font)
-    if woff is not None:
-        data = base64.b64encode(woff).decode("ascii")
-        css = (f'@font-face{{font-family:"{style.WEB_FONT_FAMILY}";src:url(data:font/woff;base64,{data}) '
-               f'format("woff");}}\n') + css.replace("FONT", f'"{style.WEB_FONT_FAMILY}",')
-    else:
-        css = css.replace("FONT", "")
-    csp = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
-           "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
-    return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>核对：{_e(title)} · taskgraph</title>\n<style>{css}</style></head>\n<body>\n{content}\n"
-            f"<script>{_JS}</script>\n</body></html>\n")
+    if font_text is None or not set(text) <= set(font_text) | set(style._ALWAYS):
+        font_text = text  # (no shared cut, or a character it lacks: this page gets its own)
+    return style.page_html(content, title=f"核对：{_e(title)} · taskgraph", css=_CSS, script=_JS, font=font,
+                           font_text=font_text)
 
 
 def review_names(stems: Iterable[str]) -> list[str]:

@@ -424,3 +424,29 @@ def _rename(font, tag: str) -> None:
     if "CFF " in font:
         cff = font["CFF "].cff
         cff.fontNames = [f"{name}-{tag}" for name in cff.fontNames]
+
+
+#: what a self-contained page may load: its own inline style and script, data: images and fonts, nothing else
+PAGE_CSP = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+            "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
+
+
+def page_html(content: str, *, title: str, css: str, script: str, font=None, font_text: str) -> str:
+    """A self-contained HTML page around ``content``: the figure font cut to
+    ``font_text`` and embedded as WOFF (``FONT`` in ``css`` names it), a
+    Content-Security-Policy that lets the page fetch nothing. ``title`` and
+    ``script`` are put in as they are (escape the title first)."""
+    import base64
+
+    woff = web_font(font_text, font)
+    if woff is not None:
+        data = base64.b64encode(woff).decode("ascii")
+        css = (f'@font-face{{font-family:"{WEB_FONT_FAMILY}";src:url(data:font/woff;base64,{data}) '
+               f'format("woff");}}\n') + css.replace("FONT", f'"{WEB_FONT_FAMILY}",')
+    else:
+        css = css.replace("FONT", "")
+    return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{PAGE_CSP}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{title}</title>\n<style>{css}</style></head>\n<body>\n{content}\n"
+            f"<script>{script}</script>\n</body></html>\n")
