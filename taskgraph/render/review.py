@@ -39,7 +39,7 @@ __all__ = ["write_reviews", "review_html", "source_lines"]
 
 ROLE_WORD = {"lead": "牵头", "support": "配合"}
 #: the words of the page itself (for the font cut)
-PAGE_WORDS = ("已更正图例牵头单位配合按名称查到的位置表格文字无分隔符时单位按名称在该行查找返回报告全部角色或显示项任务"
+PAGE_WORDS = ("已更正原文中没有确切位置如网页格的单元图例牵头单位配合按名称查到的位置表格文字无分隔符时单位按名称在该行查找返回报告全部角色或显示项任务"
               "需要核对没有特别读取结果原文无法再次来自标准输入文件已移走只列出分工表重点核对到这一行关系已在中标出"
               "（）：；、—·")
 
@@ -190,7 +190,7 @@ def review_html(plan: "Plan", corpus: "Corpus", lines: dict[int, str] | None, fo
     add('<p class="legend">图例：<mark class="lead">牵头单位<sup>牵</sup></mark> '
         '<mark class="support">配合单位<sup>配</sup></mark> '
         '<mark class="lead search">按名称查到的位置<sup>牵</sup></mark>'
-        '（表格文字无分隔符时，单位按名称在该行查找）。<a href="../index.html">返回报告</a></p>')
+        '（原文中没有确切位置的单位，如 Word、网页表格的单元格，按名称在该行查找）。<a href="../index.html">返回报告</a></p>')
     names = sorted({a.unit for a in edges})
     add('<div class="filter" role="search"><label>单位 <select id="unit"><option value="">全部单位</option>'
         + "".join(f'<option value="{_e(n)}">{_e(n)}</option>' for n in names)
