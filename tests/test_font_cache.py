@@ -129,3 +129,27 @@ def test_a_cut_used_in_the_last_hour_is_never_pruned(cache, monkeypatch):
     for k in range(4):
         style.web_font(f"并行{chr(0x4e00 + k)}")
     assert {cut_name("并行" + chr(0x4e00 + k)) for k in range(4)} <= {p.name for p in cache.iterdir()}
+
+
+def test_a_page_cut_of_the_figures_cut_is_made_once_across_runs(cache, monkeypatch):
+    """The page cut is made from the figures' cut, whose time changes each
+    time it is used (so the pruning keeps it): a second report must find the
+    page cut it made before, not cut the font again."""
+    text = "二次运行同一字体"
+    style.figure_fonts(text)
+    first = style.web_font(text)
+    made = sorted(p.name for p in cache.glob("*.woff"))
+    assert len(made) == 1
+    for ttf in cache.glob("*.ttf"):
+        os.utime(ttf, (ttf.stat().st_atime, ttf.stat().st_mtime + 5))  # the next run uses it: newer
+    monkeypatch.setattr(style, "_cuts", {})
+    style.figure_fonts(text)
+
+    def no_cutting(*args, **kwargs):  # pragma: no cover - reached only when the bug is back
+        raise AssertionError("the font was cut again")
+
+    from fontTools import subset
+
+    monkeypatch.setattr(subset.Subsetter, "subset", no_cutting)
+    assert style.web_font(text) == first
+    assert sorted(p.name for p in cache.glob("*.woff")) == made

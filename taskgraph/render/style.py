@@ -346,11 +346,17 @@ def _subset(path: Path, chars: str, flavor: str | None = None) -> tuple[Path, by
     font cache (:func:`font_cache`) and used from there only when its
     checksum holds. None if the font cannot be cut."""
     stat_ = path.stat()
-    key = f"{path.resolve()}|{stat_.st_size}|{stat_.st_mtime_ns}|{flavor}|{chars}"
+    folder = _cut_folder()
+    if path.resolve().parent == folder.resolve():
+        # a cut of ours (the figures' cut, cut again for a page): its name
+        # says what it holds, while its time changes whenever it is used
+        source = path.name
+    else:
+        source = f"{path.resolve()}|{stat_.st_size}|{stat_.st_mtime_ns}"
+    key = f"{source}|{flavor}|{chars}"
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     suffix = f".{flavor}" if flavor else ".ttf"
     name = f"{cut_utf8(path.stem, 80)}-{digest}{suffix}"
-    folder = _cut_folder()
     data = _read_checked(folder / name)
     if data is not None:
         with contextlib.suppress(OSError):
