@@ -264,3 +264,22 @@ def test_render_figures_in_workers_gives_the_same_files(tmp_path):
     assert sorted(done) == ["b", "l", "m"] and list(serial) == ["m", "b", "l"]
     for name in serial:
         assert [p.read_bytes() for p in serial[name]] == [p.read_bytes() for p in parallel[name]]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_work_done_meanwhile_runs_once_and_its_failure_stops_the_figures(tmp_path, workers):
+    """A report writes its tables while the workers draw (``meanwhile``):
+    the work is done exactly once, and if it fails the failure is the
+    report's and no figure is written after it."""
+    m = tables.responsibility_matrix(small_plan())
+    jobs = [figures.FigureJob("m", "matrix_figure", (m,)), figures.FigureJob("b", "bipartite_figure", (m,))]
+    calls = []
+    drawn = figures.render_figures(jobs, tmp_path / "ok", workers=workers, meanwhile=lambda: calls.append(1))
+    assert calls == [1] and sorted(drawn) == ["b", "m"]
+
+    def fails():
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        figures.render_figures(jobs, tmp_path / "failed", workers=workers, meanwhile=fails)
+    assert not (tmp_path / "failed").exists() or not any((tmp_path / "failed").iterdir())

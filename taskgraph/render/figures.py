@@ -180,7 +180,8 @@ class FigureJob:
 
 
 def render_figures(jobs: Sequence[FigureJob], out_dir: str | Path, *, workers: int | None = None,
-                   done: Callable[[str], None] | None = None) -> dict[str, list[Path]]:
+                   done: Callable[[str], None] | None = None,
+                   meanwhile: Callable[[], object] | None = None) -> dict[str, list[Path]]:
     """Draw and save many figures, in parallel where that is safe.
 
     Figures are drawn in forked worker processes when the platform forks
@@ -194,6 +195,10 @@ def render_figures(jobs: Sequence[FigureJob], out_dir: str | Path, *, workers: i
 
     :param workers: processes to use; default one per CPU, at most 8.
     :param done: called with each figure's name once it is written.
+    :param meanwhile: other work (the tables of a report), done in this
+        process while the workers draw: the figures take most of a
+        report's time, and this process would otherwise only wait. Without
+        workers it is done first. An exception in it stops the workers.
     :returns: figure name → files written, in the order of ``jobs``.
     """
     if _families is None:
@@ -201,6 +206,8 @@ def render_figures(jobs: Sequence[FigureJob], out_dir: str | Path, *, workers: i
     results: dict[str, list[Path]] = {}
     n = _worker_count(workers, len(jobs))
     if n <= 1:
+        if meanwhile is not None:
+            meanwhile()
         for job in jobs:
             results[job.name] = _render(job, out_dir)
             if done:
@@ -215,6 +222,13 @@ def render_figures(jobs: Sequence[FigureJob], out_dir: str | Path, *, workers: i
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(_draw_caught, job): job for job in jobs}
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
             for future in as_completed(futures):
                 encoded, caught = future.result()
                 for message, category in caught:

@@ -304,25 +304,17 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
             progress(description, count, total)
         count += 1
 
+    # every file this run will write, known before any is: the page's
+    # text (its list of files included) is cut into the font before the
+    # figures start, and the tables are written while they are drawn
+    planned = [out / name for name in report_files(corpus, out)]
     written: list[Path] = []
     step("extract tables")
     written += write_extract(corpus, out)
     step("analyses")
     a = run_analyses(corpus)
     matrices = [tables.responsibility_matrix(p, corpus.units) for p in plans]
-    for plan, stem, matrix in zip(plans, stems, matrices):
-        step(f"分工表 {stem}")
-        written += tables.write_division(plan, table_dir, stem)
-        written.append(tables.write_matrix_xlsx(matrix, table_dir / f"{stem}-责任矩阵.xlsx"))
-        written.append(tables.write_matrix_csv(matrix, table_dir / f"{stem}-责任矩阵.csv"))
-    step("analysis workbook")
-    written.append(tables.write_workbook(table_dir / "analysis.xlsx", a.sheets(), headers(), percent=PERCENT))
     place_stems = _place_stems(places)
-    step("责任清单")
-    from .duties import duty_lists, write_duties
-
-    duty = duty_lists(corpus)
-    written += write_duties(corpus, table_dir, place_stems, duty)
     step("督办台账, targets")
     from .over_time import write_over_time
 
@@ -344,18 +336,31 @@ def write_report(corpus: "Corpus", out_dir: str | Path, progress: Progress | Non
                  Job("overlap-similarity", "similarity_figure", (a.similarity,))]
     assert len(jobs) == n_figures
 
-    # one cut of the font for the figures and the page: the page's text is
-    # known before the figures are drawn (they only add pictures and files)
-    to_come = [figure_dir / f"{job.name}.{fmt}" for job in jobs for fmt in figures.FORMATS]
+    # one cut of the font for the figures and the pages
     notes = {job.name: figures.figure_note(job) for job in jobs}  # what a figure of a large plan leaves out
-    to_come += [out / name for name in review.review_names(stems)]
-    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, written + to_come, out,
+    draft = _page_body(corpus, a, stems, place_stems, {job.name: b"" for job in jobs}, notes, planned, out,
                        over.sections())
     sources = [review.source_lines(plan) for plan in plans]  # the review pages show the plans' text as written
     shown = "".join(sorted({c for lines in sources if lines for text in lines.values() for c in text}))
     figures.use_fonts(figures.corpus_text(corpus) + _TAG.sub("", draft) + shown + review.page_words(), font)
-    step(f"figures ({len(jobs)})")
-    drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"))
+
+    def write_tables() -> None:  # in this process, while the workers draw
+        nonlocal written
+        for plan, stem, matrix in zip(plans, stems, matrices):
+            step(f"分工表 {stem}")
+            written += tables.write_division(plan, table_dir, stem)
+            written.append(tables.write_matrix_xlsx(matrix, table_dir / f"{stem}-责任矩阵.xlsx"))
+            written.append(tables.write_matrix_csv(matrix, table_dir / f"{stem}-责任矩阵.csv"))
+        step("analysis workbook")
+        written.append(tables.write_workbook(table_dir / "analysis.xlsx", a.sheets(), headers(), percent=PERCENT))
+        step("责任清单")
+        from .duties import duty_lists, write_duties
+
+        written += write_duties(corpus, table_dir, place_stems, duty_lists(corpus))
+        step(f"figures ({len(jobs)})")
+
+    drawn = figures.render_figures(jobs, figure_dir, workers=workers, done=lambda name: step(f"figure {name}"),
+                                   meanwhile=write_tables)
     embedded = {}
     for name, paths in drawn.items():
         written += paths
