@@ -971,9 +971,28 @@ def _docx_table(doc, header: Sequence[str], widths_mm: Sequence[float], rows: It
 
 
 def _docx_bytes(doc) -> bytes:
+    """The document as a zip with fixed times (:func:`_stable_zip`), written
+    once: what ``Document.save`` does, into :class:`_StableZip` (saving,
+    then rewriting the zip, compressed every part twice: a third of the
+    time of a 责任清单). Another python-docx falls back to save + rewrite."""
     buf = io.BytesIO()
-    doc.save(buf)
-    return _stable_zip(buf.getvalue())
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = doc.part.package
+        parts = list(package.parts)
+        for part in parts:
+            part.before_marshal()
+        writer = _StableZip(buf)
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+        writer.close()
+    except AttributeError:  # pragma: no cover - python-docx changed its writer
+        buf = io.BytesIO()
+        doc.save(buf)
+        return _stable_zip(buf.getvalue())
+    return buf.getvalue()
 
 
 def write_division_docx(plan: Plan, path: str | Path, full_text: bool = FULL_TEXT) -> Path:
@@ -1133,18 +1152,33 @@ _FIXED_DATE = "2000-01-01T00:00:00Z"
 _DATE_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
+class _StableZip:
+    """A zip of Office parts with fixed entry times and document dates, so
+    the same table gives the same bytes; ``write(name, data)`` takes a
+    member name or a python-docx part name."""
+
+    def __init__(self, buf) -> None:
+        self._zip = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, name, body: bytes) -> None:
+        name = getattr(name, "membername", name)
+        if name == "docProps/core.xml":
+            body = _DATE_RE.sub(rb"\g<1>" + _FIXED_DATE.encode() + rb"\g<2>", body)
+        entry = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self._zip.writestr(entry, body)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
 def _stable_zip(data: bytes) -> bytes:
-    """Rewrite an Office zip with fixed entry times and document dates, so
-    the same table gives the same bytes."""
+    """Rewrite an Office zip with fixed entry times and document dates."""
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _DATE_RE.sub(rb"\g<1>" + _FIXED_DATE.encode() + rb"\g<2>", body)
-            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, body)
+    dst = _StableZip(buf)
+    for info in src.infolist():
+        dst.write(info.filename, src.read(info.filename))
+    dst.close()
     return buf.getvalue()
