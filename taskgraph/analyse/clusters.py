@@ -440,29 +440,37 @@ def _null_modularity(null, resolution: float, seed: int) -> np.ndarray:
     place rank). Each
     graph links task ``t`` and unit ``u`` with probability
     ``P[task_class[t], unit_class[u]]``, independently (numpy, in blocks of
-    rows); it is projected like the real one and clustered by one Louvain
+    rows); the graphs of all runs are projected like the real one in one
+    sparse product (side by side), and each is clustered by one Louvain
     run."""
     (task_class, unit_class, P), weighting, n_runs, rank = null
     n_t, n_u = len(task_class), len(unit_class)
     rng = np.random.default_rng([seed, rank])
     block = max(1, 4_000_000 // max(n_u, 1))
+    starts = range(0, n_t, block)
+    probs = [P[task_class[start:start + block]][:, unit_class] for start in starts]  # the same for every run
+    rows, cols = [], []
+    for r in range(n_runs):  # run after run, block after block: one random stream
+        for start, prob in zip(starts, probs):
+            hit = np.nonzero(rng.random(prob.shape) < prob)
+            rows.append(hit[0] + (r * n_t + start))
+            cols.append(hit[1] + r * n_u)
+    # the runs' graphs side by side (block diagonal), projected at once: a pair never spans two runs
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    Bs = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_runs * n_t, n_runs * n_u))
+    x, y, w = _project_sample(Bs, weighting)
+    order = np.argsort(x, kind="stable")
+    x, y, w = x[order], y[order], w[order]
+    bounds = np.searchsorted(x, np.arange(n_runs + 1) * n_u)
     out = []
     for r in range(n_runs):
-        rows, cols = [], []
-        for start in range(0, n_t, block):
-            tc = task_class[start:start + block]
-            prob = P[tc][:, unit_class]
-            hit = np.nonzero(rng.random(prob.shape) < prob)
-            rows.append(hit[0] + start)
-            cols.append(hit[1])
-        rows, cols = np.concatenate(rows), np.concatenate(cols)
-        Bs = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_t, n_u))
-        x, y, w = _project_sample(Bs, weighting)
-        if not len(x):
+        lo, hi = bounds[r], bounds[r + 1]
+        if lo == hi:
             out.append(0.0)
             continue
-        part = _as_partition(_louvain(_louvain_graph(n_u, x, y, w), resolution, seed + r))
-        out.append(_modularity(n_u, x, y, w, part, resolution))
+        xr, yr, wr = x[lo:hi] - r * n_u, y[lo:hi] - r * n_u, w[lo:hi]
+        part = _as_partition(_louvain(_louvain_graph(n_u, xr, yr, wr), resolution, seed + r))
+        out.append(_modularity(n_u, xr, yr, wr, part, resolution))
     return np.array(out)
 
 
