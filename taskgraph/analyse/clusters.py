@@ -233,11 +233,12 @@ def _louvain_graph(n: int, x: np.ndarray, y: np.ndarray, w: np.ndarray):
     start-up)."""
     import igraph as ig
 
-    return ig.Graph(n=n, edges=np.column_stack([x, y]).tolist(), edge_attrs={"weight": np.asarray(w).tolist()})
+    # the weights go with the graph as a list, not as an edge attribute (which costs more than the graph)
+    return ig.Graph(n=n, edges=np.column_stack([x, y]).tolist()), np.asarray(w, dtype=float).tolist()
 
 
-def _louvain(g, resolution: float, seed: int) -> np.ndarray:
-    """Community label of each node of ``g`` found by one Louvain run
+def _louvain(graph, resolution: float, seed: int) -> np.ndarray:
+    """Community label of each node of ``graph`` (:func:`_louvain_graph`) found by one Louvain run
     (Blondel et al. 2008, igraph's ``community_multilevel``, in C), seeded.
 
     igraph draws the order in which nodes are visited from the random
@@ -248,9 +249,10 @@ def _louvain(g, resolution: float, seed: int) -> np.ndarray:
 
     import igraph as ig
 
+    g, weights = graph
     ig.set_random_number_generator(random.Random(seed))
     try:
-        labels = g.community_multilevel(weights="weight", resolution=resolution).membership
+        labels = g.community_multilevel(weights=weights, resolution=resolution).membership
     finally:
         ig.set_random_number_generator(random)
     return np.asarray(labels, dtype=np.int64)
