@@ -130,7 +130,7 @@ def _significance(frames, u, a, b, shared, models=None):
     pair ``a < b`` under its place's BiCM (see :mod:`.backbone`); and per
     place the number of tests (all pairs of its units) and of significant
     pairs."""
-    from .backbone import ALPHA, bh_adjust, fit_bicm, pair_pvalues
+    from .backbone import ALPHA, bh_adjust
 
     models = _place_models(frames) if models is None else models
     expected = np.zeros(len(a))
@@ -138,22 +138,40 @@ def _significance(frames, u, a, b, shared, models=None):
     qvalue = np.ones(len(a))
     place = u["place"].to_numpy()[a] if len(a) else np.zeros(0, dtype=object)
     by_place = pd.Series(np.arange(len(a))).groupby(place, sort=True).indices if len(a) else {}
-    tests = {}
+    tests, pieces, sels = {}, [], []
     for p, model in models.items():
-        if "fit" not in model:
-            model["fit"] = fit_bicm(model["h"], model["k"])
         n = len(model["units"])
         tests[p] = {"pairs": n * (n - 1) // 2, "significant_pairs": 0}
         sel = by_place.get(p)
         if sel is None or not len(sel):
-            continue
+            sel = np.zeros(0, dtype=np.int64)
         local = pd.Index(model["units"])
-        la, lb = local.get_indexer(a[sel]), local.get_indexer(b[sel])
-        e, pv = pair_pvalues(model["h"], model["k"], la, lb, shared[sel], model["fit"])
+        pieces.append((model["h"], model["k"], model.get("fit"), local.get_indexer(a[sel]),
+                       local.get_indexer(b[sel]), shared[sel]))
+        sels.append((p, sel))
+    # each place's fit and tests are independent: in forked processes when there is much to do
+    found = fork_map(_place_significance, pieces, workers=None if len(a) >= MIN_WORK else 1)
+    for (p, sel), (fit, e, pv) in zip(sels, found):
+        models[p]["fit"] = fit
+        if not len(sel):
+            continue
         expected[sel], pvalue[sel] = e, pv
         qvalue[sel] = bh_adjust(pv, tests[p]["pairs"])
         tests[p]["significant_pairs"] = int((qvalue[sel] <= ALPHA).sum())
     return expected, pvalue, qvalue, qvalue <= ALPHA, tests
+
+
+def _place_significance(piece):
+    """One place's BiCM fit (unless given) and its pairs' expected shared
+    tasks and p-values."""
+    from .backbone import fit_bicm, pair_pvalues
+
+    h, k, fit, la, lb, shared = piece
+    fit = fit_bicm(h, k) if fit is None else fit
+    if not len(la):
+        return fit, np.zeros(0), np.ones(0)
+    e, pv = pair_pvalues(h, k, la, lb, shared, fit)
+    return fit, e, pv
 
 
 def unit_pairs(G: nx.Graph, *, weighting: Weighting = WEIGHTING) -> pd.DataFrame:
