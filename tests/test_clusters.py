@@ -126,6 +126,48 @@ def test_modularity_is_networkx_modularity():
                 nx.community.modularity(H, part, weight="weight", resolution=gamma))
 
 
+def test_louvain_is_seeded_and_leaves_global_random_alone():
+    from taskgraph.analyse.clusters import _louvain, _louvain_graph
+
+    H = nx.gnm_random_graph(60, 300, seed=2)
+    x, y = (np.array(a) for a in zip(*H.edges))
+    w = np.random.default_rng(0).random(len(x))
+    g = _louvain_graph(60, x, y, w)
+    random.seed(7)
+    before = random.random()
+    random.seed(7)
+    runs = [_louvain(g, 1.0, s).tolist() for s in (0, 1, 0)]
+    assert random.random() == before  # the global generator did not move
+    assert runs[0] == runs[2]  # the same seed, the same communities
+    assert runs[0] != runs[1]  # another seed visits the nodes in another order (on this graph, another result)
+
+
+def test_ensemble_finds_two_cliques_and_stability_by_hand():
+    from taskgraph.analyse.clusters import _louvain_ensemble
+
+    # two 4-cliques joined by one weak edge: every run finds them
+    H = nx.disjoint_union(nx.complete_graph(4), nx.complete_graph(4))
+    H.add_edge(0, 4)
+    H.edges[0, 4]["weight"] = 0.1
+    x, y, w = (np.array(a) for a in zip(*H.edges(data="weight", default=1.0)))
+    part, q, agreement, stability = _louvain_ensemble(8, x, y, w, 1.0, 5, 0)
+    assert part == [(0, 1, 2, 3), (4, 5, 6, 7)]
+    assert agreement == 1.0 and stability == [1.0, 1.0]
+    assert q == pytest.approx(nx.community.modularity(H, [set(c) for c in part], weight="weight"))
+    # a graph whose runs disagree: stability is the mean best Jaccard over the runs, computed by hand
+    H = nx.gnm_random_graph(20, 40, seed=3)
+    x, y = (np.array(a) for a in zip(*H.edges))
+    w = np.ones(len(x))
+    from taskgraph.analyse.clusters import _as_partition, _louvain, _louvain_graph
+
+    part, _, _, stability = _louvain_ensemble(20, x, y, w, 1.0, 6, 0)
+    g = _louvain_graph(20, x, y, w)
+    runs = [_as_partition(_louvain(g, 1.0, s)) for s in range(6)]
+    for c, st in zip(part, stability):
+        expect = sum(max(len(set(c) & set(o)) / len(set(c) | set(o)) for o in run) for run in runs) / 6
+        assert st == pytest.approx(expect, abs=1e-12)
+
+
 def test_characteristic_words():
     texts = ["科技金融风险补偿", "科技金融贷款贴息", "人才住房", "人才就医"]
     assert _characteristic_words(texts, [[0, 1], [2, 3]], 2) == [["科技金融"], ["人才"]]

@@ -324,6 +324,36 @@ def test_forked_blocks_give_the_same_pairs(monkeypatch):
     assert all((a == b).all() for a, b in zip(one[:3], forked[:3]))
 
 
+def test_forked_ngram_blocks_give_the_same_counts(monkeypatch):
+    """The n-grams are counted block by block, in forked processes for a
+    large corpus: the same counts and vocabulary as in one process."""
+    from taskgraph.analyse._pool import fork_workers
+
+    if fork_workers(4) < 2:
+        pytest.skip("one CPU, or forking unsafe here: nothing runs in another process")
+    texts = ["科技创新平台建设", "人才引进 AI 计划", "", "科技金融风险补偿资金", "创新创业"] * 9
+    one, vocab = char_ngrams(texts, chunk=7)
+    monkeypatch.setattr(overlap, "MIN_WORK", 0)
+    forked, vocab2 = char_ngrams(texts, chunk=7)
+    assert (vocab == vocab2).all() and (one != forked).nnz == 0 and one.dtype == forked.dtype
+
+
+def test_no_pool_inside_a_worker():
+    """A piece run in a forked worker that itself maps pieces runs them in
+    its own process: no pool is started inside a pool."""
+    from taskgraph.analyse._pool import fork_map, fork_workers
+
+    if fork_workers(4) < 2:
+        pytest.skip("one CPU, or forking unsafe here")
+    assert fork_map(_workers_seen, [4, 4], workers=2) == [1, 1]
+
+
+def _workers_seen(n):
+    from taskgraph.analyse._pool import fork_workers
+
+    return fork_workers(n)
+
+
 def test_function_load_is_unit_load_by_function(seed_graph):
     """The function × place load is counted from the edges directly: the
     same numbers as unit_load's ``weighted`` by function, to the bit."""

@@ -34,6 +34,19 @@ def test_words_are_whole_words_and_set_groups_apart():
     assert characteristic_words(["科技创新甲", "科技创新乙"], [[0]], 3) == [[]]
 
 
+def test_word_matrix_is_segment_of_each_text():
+    import taskgraph
+    from taskgraph.analyse.words import _word_matrix, segment
+
+    texts = [t.title + "。" + t.text for p in taskgraph.load().plans for t in p.tasks]
+    texts += ["", "2024年", "锦州市科技局ABC创新2号平台\n创新"]
+    X, vocab = _word_matrix(texts, exclude="锦州市")
+    got = [sorted(vocab[j] for j in X[i].indices) for i in range(X.shape[0])]
+    want = [sorted({w for w in segment(t) if w not in "锦州市"}) for t in texts]
+    assert got == want
+    assert set(X.data) <= {1.0}
+
+
 def test_cluster_words_of_the_seeds_are_no_fragments():
     import taskgraph
     from taskgraph.analyse.clusters import unit_clusters
@@ -49,7 +62,7 @@ TWO = {"甲市": [("科技金融", team("市科技局", "市财政局")), ("人�
 
 
 def test_pajek_read_by_igraph(tmp_path):
-    igraph = pytest.importorskip("igraph", reason="igraph (a test dependency) is not installed")
+    igraph = pytest.importorskip("igraph", reason="igraph is not installed")
     G = build_graph(corpus_of(TWO))
     write_graph(G, tmp_path)
     g = igraph.Graph.Read_Pajek(str(tmp_path / "graph.net"))

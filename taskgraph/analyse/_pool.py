@@ -30,6 +30,10 @@ def fork_workers(n_items: int, workers: int | None = None) -> int:
     at most 8), never more than the pieces; 1 where forking is unsafe."""
     if not (hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1):
         return 1
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # already a worker: no pool inside a pool
+        return 1
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
     return max(1, min(workers, n_items))

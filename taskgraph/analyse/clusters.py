@@ -130,7 +130,7 @@ def _significance(frames, u, a, b, shared, models=None):
     pair ``a < b`` under its place's BiCM (see :mod:`.backbone`); and per
     place the number of tests (all pairs of its units) and of significant
     pairs."""
-    from .backbone import ALPHA, bh_adjust, fit_bicm, pair_pvalues
+    from .backbone import ALPHA, bh_adjust
 
     models = _place_models(frames) if models is None else models
     expected = np.zeros(len(a))
@@ -138,22 +138,40 @@ def _significance(frames, u, a, b, shared, models=None):
     qvalue = np.ones(len(a))
     place = u["place"].to_numpy()[a] if len(a) else np.zeros(0, dtype=object)
     by_place = pd.Series(np.arange(len(a))).groupby(place, sort=True).indices if len(a) else {}
-    tests = {}
+    tests, pieces, sels = {}, [], []
     for p, model in models.items():
-        if "fit" not in model:
-            model["fit"] = fit_bicm(model["h"], model["k"])
         n = len(model["units"])
         tests[p] = {"pairs": n * (n - 1) // 2, "significant_pairs": 0}
         sel = by_place.get(p)
         if sel is None or not len(sel):
-            continue
+            sel = np.zeros(0, dtype=np.int64)
         local = pd.Index(model["units"])
-        la, lb = local.get_indexer(a[sel]), local.get_indexer(b[sel])
-        e, pv = pair_pvalues(model["h"], model["k"], la, lb, shared[sel], model["fit"])
+        pieces.append((model["h"], model["k"], model.get("fit"), local.get_indexer(a[sel]),
+                       local.get_indexer(b[sel]), shared[sel]))
+        sels.append((p, sel))
+    # each place's fit and tests are independent: in forked processes when there is much to do
+    found = fork_map(_place_significance, pieces, workers=None if len(a) >= MIN_WORK else 1)
+    for (p, sel), (fit, e, pv) in zip(sels, found):
+        models[p]["fit"] = fit
+        if not len(sel):
+            continue
         expected[sel], pvalue[sel] = e, pv
         qvalue[sel] = bh_adjust(pv, tests[p]["pairs"])
         tests[p]["significant_pairs"] = int((qvalue[sel] <= ALPHA).sum())
     return expected, pvalue, qvalue, qvalue <= ALPHA, tests
+
+
+def _place_significance(piece):
+    """One place's BiCM fit (unless given) and its pairs' expected shared
+    tasks and p-values."""
+    from .backbone import fit_bicm, pair_pvalues
+
+    h, k, fit, la, lb, shared = piece
+    fit = fit_bicm(h, k) if fit is None else fit
+    if not len(la):
+        return fit, np.zeros(0), np.ones(0)
+    e, pv = pair_pvalues(h, k, la, lb, shared, fit)
+    return fit, e, pv
 
 
 def unit_pairs(G: nx.Graph, *, weighting: Weighting = WEIGHTING) -> pd.DataFrame:
@@ -227,36 +245,76 @@ def _modularity(n: int, x: np.ndarray, y: np.ndarray, w: np.ndarray, part: list,
     return float((inside / m - resolution * (degree / (2 * m)) ** 2).sum())
 
 
-def _louvain_ensemble(H: nx.Graph, resolution: float, runs: int, seed: int):
-    """Best-modularity partition over ``runs`` seeded Louvain runs, with the
-    fraction of runs that found it and per-community stability.
+def _louvain_graph(n: int, x: np.ndarray, y: np.ndarray, w: np.ndarray):
+    """The undirected weighted graph of ``n`` nodes and edges ``x–y`` for
+    igraph's Louvain (imported here: the command line does not load it at
+    start-up)."""
+    import igraph as ig
 
-    Nodes are integers added in a fixed order, so each run depends on its
-    seed alone (not on the order sets happen to iterate in)."""
-    edges = list(H.edges(data="weight"))
-    x = np.array([e[0] for e in edges], dtype=np.int64)
-    y = np.array([e[1] for e in edges], dtype=np.int64)
-    w = np.array([e[2] for e in edges], dtype=np.float64)
-    partitions = []
+    # the weights go with the graph as a list, not as an edge attribute (which costs more than the graph)
+    return ig.Graph(n=n, edges=np.column_stack([x, y]).tolist()), np.asarray(w, dtype=float).tolist()
+
+
+def _louvain(graph, resolution: float, seed: int) -> np.ndarray:
+    """Community label of each node of ``graph`` (:func:`_louvain_graph`) found by one Louvain run
+    (Blondel et al. 2008, igraph's ``community_multilevel``, in C), seeded.
+
+    igraph draws the order in which nodes are visited from the random
+    generator it is given: a ``random.Random(seed)`` of its own for this
+    run, so the result depends on the seed alone (and Python's global
+    ``random`` is left as it was)."""
+    import random
+
+    import igraph as ig
+
+    g, weights = graph
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        labels = g.community_multilevel(weights=weights, resolution=resolution).membership
+    finally:
+        ig.set_random_number_generator(random)
+    return np.asarray(labels, dtype=np.int64)
+
+
+def _as_partition(labels: np.ndarray) -> list[tuple[int, ...]]:
+    """Communities of a label array as sorted tuples of nodes, sorted."""
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    return sorted(tuple(c.tolist()) for c in np.split(order, cuts)) if len(labels) else []
+
+
+def _louvain_ensemble(n: int, x: np.ndarray, y: np.ndarray, w: np.ndarray, resolution: float, runs: int,
+                      seed: int):
+    """Best-modularity partition over ``runs`` seeded Louvain runs on the
+    graph of ``n`` nodes and edges ``x–y`` (weights ``w``), with the
+    fraction of runs that found it and per-community stability."""
+    g = _louvain_graph(n, x, y, w)
+    partitions, labels = [], []
     for s in range(seed, seed + runs):
-        comms = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=s)
-        part = sorted(tuple(sorted(c)) for c in comms)
-        q = _modularity(len(H), x, y, w, part, resolution)
+        lab = _louvain(g, resolution, s)
+        part = _as_partition(lab)
+        q = _modularity(n, x, y, w, part, resolution)
         partitions.append((round(q, 12), part))
+        labels.append(lab)
     keys = [tuple(p) for _, p in partitions]
     best_q = max(q for q, _ in partitions)
     # best modularity; among equals, the partition found most often, then the first found
     best = max(range(runs), key=lambda k: (partitions[k][0] == best_q, keys.count(keys[k]), -k))
     q, part = partitions[best]
     agreement = keys.count(keys[best]) / runs
-    stability = []
-    for c in part:
-        cs = set(c)
-        score = 0.0
-        for _, other in partitions:
-            score += max(len(cs & set(o)) / len(cs | set(o)) for o in other)
-        stability.append(score / runs)
-    return part, q, agreement, stability
+    # stability: for each community, its Jaccard similarity with the best-matching
+    # community of each run (a contingency table per run), averaged over the runs
+    mine = np.empty(n, dtype=np.int64)
+    for c, members in enumerate(part):
+        mine[list(members)] = c
+    size = np.bincount(mine, minlength=len(part))
+    score = np.zeros(len(part))
+    for lab in labels:
+        n_other = int(lab.max()) + 1 if n else 0
+        both = np.bincount(mine * n_other + lab, minlength=len(part) * n_other).reshape(len(part), n_other)
+        other = np.bincount(lab, minlength=n_other)
+        score += (both / (size[:, None] + other[None, :] - both)).max(axis=1)
+    return part, q, agreement, (score / runs).tolist()
 
 
 def cluster_members(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
@@ -277,11 +335,12 @@ def cluster_members(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution
         Louvain is run ``runs`` times (default 10) per place, with seeds
         ``seed`` … ``seed + runs - 1``, on a graph whose nodes are numbered
         in a fixed order; the partition with the highest modularity is kept
-        (ties: the one found most often, then the first). networkx's Louvain
-        is deterministic for a given seed and node order but not across
-        orders, and a single run can land in a poorer local optimum; the
-        ensemble makes the result both reproducible and checkable:
-        ``stability`` says how far the runs agree.
+        (ties: the one found most often, then the first). Louvain is
+        igraph's (in C; each run visits the nodes in an order drawn from its
+        own seed), deterministic for a given seed and node order, and a
+        single run can land in a poorer local optimum; the ensemble makes
+        the result both reproducible and checkable: ``stability`` says how
+        far the runs agree.
     edges : {"all", "significant"}
         Which pairs the communities are found on: every pair sharing a task
         (default), or only the backbone, the pairs that share more tasks
@@ -401,32 +460,37 @@ def _null_modularity(null, resolution: float, seed: int) -> np.ndarray:
     place rank). Each
     graph links task ``t`` and unit ``u`` with probability
     ``P[task_class[t], unit_class[u]]``, independently (numpy, in blocks of
-    rows); it is projected like the real one and clustered by one Louvain
+    rows); the graphs of all runs are projected like the real one in one
+    sparse product (side by side), and each is clustered by one Louvain
     run."""
     (task_class, unit_class, P), weighting, n_runs, rank = null
     n_t, n_u = len(task_class), len(unit_class)
     rng = np.random.default_rng([seed, rank])
     block = max(1, 4_000_000 // max(n_u, 1))
+    starts = range(0, n_t, block)
+    probs = [P[task_class[start:start + block]][:, unit_class] for start in starts]  # the same for every run
+    rows, cols = [], []
+    for r in range(n_runs):  # run after run, block after block: one random stream
+        for start, prob in zip(starts, probs):
+            hit = np.nonzero(rng.random(prob.shape) < prob)
+            rows.append(hit[0] + (r * n_t + start))
+            cols.append(hit[1] + r * n_u)
+    # the runs' graphs side by side (block diagonal), projected at once: a pair never spans two runs
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    Bs = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_runs * n_t, n_runs * n_u))
+    x, y, w = _project_sample(Bs, weighting)
+    order = np.argsort(x, kind="stable")
+    x, y, w = x[order], y[order], w[order]
+    bounds = np.searchsorted(x, np.arange(n_runs + 1) * n_u)
     out = []
     for r in range(n_runs):
-        rows, cols = [], []
-        for start in range(0, n_t, block):
-            tc = task_class[start:start + block]
-            prob = P[tc][:, unit_class]
-            hit = np.nonzero(rng.random(prob.shape) < prob)
-            rows.append(hit[0] + start)
-            cols.append(hit[1])
-        rows, cols = np.concatenate(rows), np.concatenate(cols)
-        Bs = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_t, n_u))
-        x, y, w = _project_sample(Bs, weighting)
-        H = nx.Graph()
-        H.add_nodes_from(range(n_u))
-        H.add_weighted_edges_from(zip(x.tolist(), y.tolist(), w.tolist()))
-        if H.number_of_edges() == 0:
+        lo, hi = bounds[r], bounds[r + 1]
+        if lo == hi:
             out.append(0.0)
             continue
-        comms = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed + r)
-        out.append(_modularity(n_u, x, y, w, [tuple(c) for c in comms], resolution))
+        xr, yr, wr = x[lo:hi] - r * n_u, y[lo:hi] - r * n_u, w[lo:hi]
+        part = _as_partition(_louvain(_louvain_graph(n_u, xr, yr, wr), resolution, seed + r))
+        out.append(_modularity(n_u, xr, yr, wr, part, resolution))
     return np.array(out)
 
 
@@ -464,18 +528,17 @@ def _place_partition(piece):
     and the modularity of the randomised graphs."""
     pa, pb, pw, resolution, runs, seed, full, null = piece
     ids = np.unique(np.r_[pa, pb])  # unit rows, graph order
-    number = {int(v): k for k, v in enumerate(ids)}
-    H = nx.Graph()
-    H.add_nodes_from(range(len(ids)))
-    H.add_weighted_edges_from((number[int(x)], number[int(y)], float(w)) for x, y, w in zip(pa, pb, pw))
-    part, q, agreement, stability = _louvain_ensemble(H, resolution, runs, seed)
-    strength = [{v: H.subgraph(c).degree(v, weight="weight") for v in c} for c in part]
+    x, y = np.searchsorted(ids, pa), np.searchsorted(ids, pb)
+    w = np.asarray(pw, dtype=float)
+    part, q, agreement, stability = _louvain_ensemble(len(ids), x, y, w, resolution, runs, seed)
     label = np.empty(len(ids), dtype=np.int64)
     for c, members in enumerate(part):
         label[list(members)] = c
-    x = np.array([number[int(v)] for v in pa], dtype=np.int64)
-    y = np.array([number[int(v)] for v in pb], dtype=np.int64)
-    z, participation = _roles(len(ids), x, y, np.asarray(pw, dtype=float), label)
+    inner = label[x] == label[y]  # each member's strength: its weights inside its community
+    inside = np.bincount(x[inner], weights=w[inner], minlength=len(ids)) + np.bincount(
+        y[inner], weights=w[inner], minlength=len(ids))
+    strength = [{v: float(inside[v]) for v in c} for c in part]
+    z, participation = _roles(len(ids), x, y, w, label)
     # modularity on every pair of the place (the partition's units; any other unit alone)
     fa, fb, fw = full
     every = np.unique(np.r_[fa, fb])

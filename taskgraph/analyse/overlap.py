@@ -95,7 +95,13 @@ def char_ngrams(texts: Sequence[str], sizes: Sequence[int] = (2, 3),
             raise ValueError("n-gram sizes must be 1 to 4")
     texts = list(texts)
     # count block by block (bounded memory), then map every block onto one vocabulary
-    blocks = [_ngram_block(texts[lo:lo + chunk], sizes) for lo in range(0, len(texts), chunk)]
+    spans = [(lo, lo + chunk) for lo in range(0, len(texts), chunk)]
+    _shared.update(texts=texts, sizes=tuple(sizes))
+    try:  # blocks are independent: in forked processes (which share the texts) for a large corpus
+        blocks = fork_map(_ngram_span, spans, workers=None if len(texts) >= MIN_WORK else 1)
+    finally:
+        _shared.pop("texts", None)
+        _shared.pop("sizes", None)
     vocab = np.sort(np.concatenate([v for _, v in blocks])) if blocks else np.zeros(0, dtype=np.uint64)
     vocab = vocab[np.r_[True, vocab[1:] != vocab[:-1]]] if len(vocab) else vocab  # sorted unique
     parts = [sparse.csr_matrix((m.data, np.searchsorted(vocab, v)[m.indices], m.indptr),
@@ -103,6 +109,11 @@ def char_ngrams(texts: Sequence[str], sizes: Sequence[int] = (2, 3),
     counts = sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, 0), dtype=np.int32)
     counts.sort_indices()
     return counts, vocab
+
+
+def _ngram_span(span: tuple[int, int]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    lo, hi = span
+    return _ngram_block(_shared["texts"][lo:hi], _shared["sizes"])
 
 
 def _ngram_block(texts: list[str], sizes: Sequence[int]) -> tuple[sparse.csr_matrix, np.ndarray]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,64 @@ def segment(text: str) -> list[str]:
     return [w for w in jb.cut(text) if len(w) >= 2 and w not in stop and _WORD.match(w)]
 
 
+def _word_matrix(texts: list[str], exclude: str = "") -> tuple[sparse.csr_matrix, list[str]]:
+    """Which words each text uses: a texts × words 0/1 matrix, and its
+    vocabulary: the words :func:`segment` keeps (and not inside
+    ``exclude``), in the order first met. The texts are cut one by one;
+    what is kept is decided once per distinct word, not once per
+    occurrence, and the (text, word) pairs made distinct with numpy."""
+    import pandas as pd
+
+    jb = _jieba()
+    if jb is None:
+        raise ImportError("no word segmenter: pip install rjieba")
+    tokens = [jb.cut(t) for t in texts]
+    flat = list(chain.from_iterable(tokens))
+    if not flat:
+        return sparse.csr_matrix((len(texts), 0)), []
+    codes, uniq = pd.factorize(np.array(flat, dtype=object))
+    kept = np.flatnonzero(_kept(uniq, exclude))
+    n = len(kept)
+    column = np.full(len(uniq), -1, dtype=np.int64)  # distinct token -> its column, -1 dropped
+    column[kept] = np.arange(n)
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), [len(ws) for ws in tokens])
+    cols = column[codes]
+    ok = cols >= 0
+    key = np.sort(rows[ok] * max(n, 1) + cols[ok])
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key  # a word repeated in a text counts once
+    X = sparse.csr_matrix((np.ones(len(key)), (key // max(n, 1), key % max(n, 1))), shape=(len(texts), n))
+    return X, uniq[kept].tolist()
+
+
+def _kept(words: np.ndarray, exclude: str = "") -> np.ndarray:
+    """Which of the distinct tokens ``words`` :func:`segment` keeps, and
+    are not inside ``exclude``: :data:`_WORD` (a Han character, then Han
+    characters, ASCII letters or digits; the segmenter never leaves a
+    newline in a word) checked on the code points of all the tokens at once,
+    the stop words and the substrings of ``exclude`` by one look-up.
+
+    >>> _kept(np.array(["创新", "创", "的2", "2创新", "锦州", "推进", "ab"], dtype=object), "锦州市").tolist()
+    [True, False, True, False, False, False, False]
+    """
+    import pandas as pd
+
+    if not len(words):
+        return np.zeros(0, dtype=bool)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    cp = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    han = (cp >= 0x4E00) & (cp <= 0x9FFF)
+    good = han | ((cp >= 0x30) & (cp <= 0x39)) | ((cp >= 0x41) & (cp <= 0x5A)) | ((cp >= 0x61) & (cp <= 0x7A))
+    starts = np.cumsum(lengths) - lengths
+    ok = lengths >= 2
+    at = np.minimum(starts, max(len(cp) - 1, 0))
+    ok &= han[at] if len(cp) else False
+    bad_chars = np.cumsum(np.r_[0, ~good])  # bad characters before each position
+    ok &= (bad_chars[starts + lengths] - bad_chars[starts]) == 0
+    banned = set(stopwords()) | {exclude[i:j] for i in range(len(exclude)) for j in range(i + 1, len(exclude) + 1)}
+    ok &= ~pd.Index(words).isin(list(banned))
+    return ok
+
+
 def characteristic_words(texts: list[str], groups: list[list[int]], k: int, min_tasks: int = 2,
                          exclude: str = "") -> list[list[str]]:
     """For each group of texts (indices into ``texts``: one place's tasks),
@@ -92,17 +151,12 @@ def characteristic_words(texts: list[str], groups: list[list[int]], k: int, min_
     ``exclude`` (the place's name: 锦州 in 锦州市) is left out: it tells
     where, not what.
     """
-    docs = [sorted({w for w in segment(t) if w not in exclude}) for t in texts]
-    vocab = sorted({w for d in docs for w in d})
+    X, vocab = _word_matrix(texts, exclude)
     if not vocab or not groups:
         return [[] for _ in groups]
-    index = {w: i for i, w in enumerate(vocab)}
-    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
-    cols = np.fromiter((index[w] for d in docs for w in d), dtype=np.int64, count=len(rows))
-    X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(docs), len(vocab)))
     total = np.asarray(X.sum(axis=0)).ravel()
-    alpha = PRIOR * total / len(docs)  # the word's tasks in PRIOR tasks of the place
-    a0 = alpha.sum()
+    alpha = PRIOR * total / len(texts)  # the word's tasks in PRIOR tasks of the place
+    a0 = PRIOR * total.sum() / len(texts)  # alpha's sum, whatever the order of the columns
     words_vocab = np.array(vocab, dtype=object)
     out = []
     for g in groups:
