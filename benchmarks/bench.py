@@ -39,6 +39,7 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -419,23 +420,56 @@ def startup(runs: int = 7) -> dict:
 
 
 def report_timing(runs: int = 3) -> dict:
-    """``taskgraph report`` on the bundled seeds, as users run it: first cold
-    (matplotlib's font list and the cut of the Chinese font not yet made, in
-    folders of this run's own, so the user's caches are left alone), then
-    ``runs`` times warm. Wall seconds of each subprocess."""
+    """``taskgraph report`` on the bundled seeds, as users run it, beside
+    ``taskgraph extract`` on the same input: first cold (matplotlib's font
+    list and the cut of the Chinese font not yet made, in folders of this
+    run's own, so the user's caches are left alone), then ``runs`` times
+    warm, each warm report paired with an extract run (the ratio is taken
+    pair by pair: a shared machine's speed drifts). The same on one plan.
+    Wall seconds of each subprocess."""
     script = Path(sys.executable).with_name("taskgraph")
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "taskgraph"]
+    one_plan = str(sorted(SEEDS.iterdir())[0])
     with tempfile.TemporaryDirectory(prefix="taskgraph-bench-report-") as tmp:
         env = dict(os.environ, MPLCONFIGDIR=str(Path(tmp) / "mpl"), XDG_CACHE_HOME=str(Path(tmp) / "cache"),
                    TMPDIR=str(Path(tmp) / "tmp"))
         (Path(tmp) / "tmp").mkdir()
-        times = []
-        for k in range(1 + runs):
+        runs_made = iter(range(10_000))
+
+        def timed(*args: str) -> float:
             t = time.perf_counter()
-            subprocess.run([*cmd, "report", "-o", str(Path(tmp) / f"out{k}")], cwd=ROOT, env=env,
+            subprocess.run([*cmd, *args, "-o", str(Path(tmp) / f"out{next(runs_made)}")], cwd=ROOT, env=env,
                            capture_output=True, check=True)
-            times.append(time.perf_counter() - t)
-    return {"cold": times[0], "warm": min(times[1:]), "warm_max": max(times[1:])}
+            return time.perf_counter() - t
+
+        cold = timed("report")
+        pairs = [(timed("report"), timed("extract")) for _ in range(runs)]
+        one = [(timed("report", one_plan), timed("extract", one_plan)) for _ in range(max(1, runs - 1))]
+    warm = [r for r, _ in pairs]
+    return {"cold": cold, "warm": min(warm), "warm_max": max(warm), "warm_median": statistics.median(warm),
+            "extract": statistics.median(e for _, e in pairs),
+            "ratio": statistics.median(r / e for r, e in pairs),
+            "one_report": statistics.median(r for r, _ in one), "one_extract": statistics.median(e for _, e in one),
+            "one_ratio": statistics.median(r / e for r, e in one)}
+
+
+def goal_lines(up: dict | None, extraction: list[dict], rep: dict | None) -> list[str]:
+    """Each ratio issue 16 sets a goal for, beside its goal."""
+    lines = ["goals (issue 16; ratios of runs side by side, so the machine's speed cancels):"]
+
+    def line(what: str, value: float, goal: float) -> None:
+        lines.append(f"  {what:<52} {value:>6.1f}×  goal ≤ {goal:g}×  {'met' if value <= goal else 'missed'}")
+
+    if rep:
+        line("taskgraph report on one plan / extract on it", rep["one_ratio"], 5)
+        line(f"taskgraph report on the seeds / extract on them, warm", rep["ratio"], 8)
+        line("taskgraph report on the seeds, cold / warm", rep["cold"] / rep["warm_median"], 2)
+    big = [r for r in extraction if r["plans"] == 1000 and r["jobs"] == 1]
+    if big:
+        line("extraction of 1,000 plans, one process / the floor", big[0]["seconds"] / big[0]["floor"], 25)
+    if up:
+        line("taskgraph --help / python -c 'import typer, rich'", up["ratio"], 2)
+    return lines
 
 
 def report_scale(n_tasks: int, n_units: int) -> dict:
@@ -544,13 +578,14 @@ def main(argv: list[str] | None = None) -> int:
         print("extraction of synthetic plans (× floor: over reading the same files and scanning them for "
               "annotation markers with one regex)")
         print(HEADER)
-        _, files = extraction_table(sizes, jobs, Path(tmp))
+        extraction, files = extraction_table(sizes, jobs, Path(tmp))
         if files and len(files) > 1:
             r = in_child({"kind": "analyses", "files": files})
             print("\n".join(analyses_lines(r, f"analyses of the {len(files):,} extracted plans")))
     rep = report_timing(1 if args.quick else 3)
     print(f"report: taskgraph report on the {len(list(SEEDS.iterdir()))} seeds, {rep['cold']:.1f} s cold (no font "
-          f"list, no font cut cached), then {rep['warm']:.1f}–{rep['warm_max']:.1f} s")
+          f"list, no font cut cached), then {rep['warm']:.1f}–{rep['warm_max']:.1f} s; extract on them "
+          f"{rep['extract']:.2f} s; on one plan: report {rep['one_report']:.1f} s, extract {rep['one_extract']:.2f} s")
     large = [2_000, 500] if args.quick else [int(x) for x in args.report_scale.split(",") if x]
     if large and large[0]:
         r = in_child({"kind": "report-scale", "tasks": large[0], "units": large[1] if len(large) > 1 else 5000})
@@ -563,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         r = in_child({"kind": "scale", "tasks": scale[0], "units": scale[1] if len(scale) > 1 else scale[0] // 20,
                       "recall_sample": args.recall_sample})
         print("\n".join(analyses_lines(r, "analyses at scale (generated corpus)")))
+    print("\n".join(goal_lines(up, extraction, rep)))
     print(f"speed check at the end: {speed_check():.2f} s")
     return 0
 
