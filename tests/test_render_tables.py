@@ -295,3 +295,75 @@ def test_workbook_of_analysis_tables(tmp_path):
     assert [c.value for c in ws[2]] == ["市科技局", 3, 0.5] and ws.cell(3, 3).value is None
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C3"
     assert [c.value for c in wb["bad_name___"][3]] == [2, None, "甲、乙"]
+
+
+def _reference_rows(table, widths_mm, rows, centred=(), emphasis=None):
+    """The rows of a Word table made through python-docx's own objects, as
+    taskgraph made them before it wrote their XML itself: the reference the
+    fast writer is held to."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+    from docx.table import _Cell
+
+    widths = [Mm(w) for w in widths_mm]
+    tbl = table._tbl
+    for row in rows:
+        tr = tbl.add_tr()
+        tables._cant_split(tr)
+        cells = [_Cell(tr.add_tc(), table) for _ in widths]
+        for cell, width in zip(cells, widths):
+            cell.width = width
+        if isinstance(row, tables.GroupRow):
+            merged = cells[0].merge(cells[-1])
+            tables._shade(merged, tables._GROUP_FILLS[min(row.level, len(tables._GROUP_FILLS) - 1)])
+            p = merged.paragraphs[0]
+            p.paragraph_format.keep_with_next = True
+            tables._run(p, row.heading, tables.style.OFFICE_HEADING_FONT, Pt(10.5))
+            continue
+        values, unassigned = row
+        for j, (cell, text) in enumerate(zip(cells, values)):
+            p = cell.paragraphs[0]
+            if j in centred:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = tables._run(p, text, tables.style.OFFICE_BODY_FONT, None)
+            if unassigned:
+                tables._shade(cell, tables._UNASSIGNED_FILL)
+                if j == emphasis:
+                    run.bold = True
+
+
+def test_word_rows_written_as_xml_are_those_python_docx_makes():
+    """The 分工表 and 责任清单 rows are written as Word XML text (fast); the
+    document must be, byte for byte, the one python-docx's objects make —
+    for every kind of row and text a plan holds."""
+    import random
+    import zipfile
+
+    rng = random.Random(7)
+    pieces = ["市发展改革委", "牵头", " ", "\u3000", "\t", "\n", "\r", "&", "<", ">", '"', "'", "（一）", "2025年底",
+              "", "a b", "〔责任单位：市科技局〕"]
+    rows = []
+    for k in range(300):
+        if rng.random() < 0.15:
+            rows.append(tables.GroupRow(rng.randrange(5), "".join(rng.choices(pieces, k=rng.randrange(1, 5)))))
+        else:
+            cells = tuple("".join(rng.choices(pieces, k=rng.randrange(0, 6))) for _ in range(5))
+            rows.append((cells, rng.random() < 0.3))
+    header = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]
+    widths = (12, 97, 50, 73, 25)
+
+    def made(fill) -> bytes:
+        doc = tables._docx_document("一致性检查", "副标题")
+        fill(doc)
+        with zipfile.ZipFile(io.BytesIO(tables._docx_bytes(doc))) as z:
+            return z.read("word/document.xml")
+
+    fast = made(lambda doc: tables._docx_table(doc, header, widths, rows, centred=(0, 4), emphasis=2))
+
+    def reference(doc):
+        table = tables._docx_table(doc, header, widths, [], centred=(0, 4), emphasis=2)
+        _reference_rows(table, widths, rows, centred=(0, 4), emphasis=2)
+
+    slow = made(reference)
+    assert fast.count(b"<w:tr>") == len(rows) + 1
+    assert fast == slow
