@@ -367,3 +367,32 @@ def test_word_rows_written_as_xml_are_those_python_docx_makes():
     slow = made(reference)
     assert fast.count(b"<w:tr>") == len(rows) + 1
     assert fast == slow
+
+
+def test_workbooks_that_find_styles_by_identity_write_the_same_file():
+    """``_xl.workbook()`` looks a style object up by identity before hashing
+    it (fast); the file must be the one openpyxl's own workbook writes, with
+    objects shared, equal but distinct, and set over one another."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from taskgraph.render import _xl
+
+    def fill(wb):
+        s = _xl.styles()
+        ws = wb.active
+        twin = Font(name=s["font"].name, size=10.5, charset=134)  # equal to s["font"], another object
+        for r in range(1, 60):
+            for c in range(1, 6):
+                cell = _xl.put(ws, r, c, f"{r}-{c}")
+                cell.font = (s["font"], s["bold"], twin)[(r + c) % 3]
+                cell.alignment = s["wrap"] if c % 2 else Alignment(horizontal="center")
+                cell.border = s["border"]
+                if r % 7 == 0:
+                    cell.fill = s["fill"](("FCE4D6", "DDE6F0")[c % 2])
+                if r % 11 == 0:
+                    cell.fill = PatternFill("solid", fgColor="FFF9E0")  # set over the fill before
+                    cell.font = s["title"]
+        return _xl.xlsx_bytes(wb)
+
+    assert fill(_xl.workbook()) == fill(Workbook())

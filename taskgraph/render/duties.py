@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 from .. import messages
 from ..export import atomic_write
 from ..safe import output_stems
-from . import tables
+from . import _xl, tables
 from .tables import UNIT_SEP, TaskRow, division_rows, plan_title
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -142,13 +142,12 @@ def write_duty_workbook(place: str, units: Sequence[UnitDuties], path: str | Pat
     sheet), then one sheet per unit with its lead tasks and its supported
     tasks, print-ready like the 分工表 (title, header repeated, page
     numbers, rows tall enough for their text)."""
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     t = messages.text
     s = tables._xl_styles()
     several = _several_plans(units)
-    wb = Workbook()
+    wb = _xl.workbook()
     index = wb.active
     used: set[str] = set()
     index.title = tables._sheet_name(t("duty.index_sheet"), used)

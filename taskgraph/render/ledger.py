@@ -243,12 +243,11 @@ def write_ledger(plans: Sequence["Plan"], path: str | Path, previous: Ledger | N
 
 
 def _workbook(plans, rows: list[LedgerRow], orphans: list[LedgerRow], extra: list[str]):
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     s = _xl.styles()
-    wb = Workbook()
+    wb = _xl.workbook()
     ws = wb.active
     ws.title = SHEET
     columns = [*PLAN_COLUMNS, *INPUT_COLUMNS, *extra, NOTE_COLUMN]

@@ -195,11 +195,10 @@ def _target_text(t: dict) -> str:
 
 
 def _write_targets_xlsx(targets: Sequence[dict], comparison: Sequence[dict], path: Path) -> Path:
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     s = _xl.styles()
-    wb = Workbook()
+    wb = _xl.workbook()
     sheets = [("指标目标", [c for c in TARGET_COLUMNS], targets), ("地区对比", None, comparison)]
     wb.remove(wb.active)
     for name, cols, rows in sheets:

@@ -18,6 +18,7 @@ a fixed date).
 """
 from __future__ import annotations
 
+import functools
 import html
 import io
 import math
@@ -32,7 +33,7 @@ from .. import messages
 from ..export import atomic_write, csv_text
 from ..model import Plan, Unit
 from ..safe import output_stems, xlsx_text
-from . import style
+from . import _xl, style
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -474,7 +475,7 @@ def _xl_styles():
         "centre": Alignment(horizontal="center", vertical="center", wrap_text=True),
         "vertical": Alignment(horizontal="center", vertical="bottom", text_rotation=255, wrap_text=False),
         "header_fill": PatternFill("solid", fgColor=_HEADER_FILL),
-        "fill": lambda colour: PatternFill("solid", fgColor=colour),
+        "fill": functools.lru_cache(maxsize=None)(lambda colour: PatternFill("solid", fgColor=colour)),
     }
 
 
@@ -569,7 +570,6 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = FULL_TEX
     across, wrapped text in rows tall enough to show it, column widths
     fitted to Chinese text, A4 landscape with ``第 N 页 共 M 页`` below.
     """
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     s = _xl_styles()
@@ -577,7 +577,7 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = FULL_TEX
     header = _headers(full_text)
     n = len(header)
     rows = division_rows(plan)
-    wb = Workbook()
+    wb = _xl.workbook()
     ws = wb.active
     ws.title = _sheet_name(messages.text("division.sheet"), set())
     _put_row(ws, 2, header)
@@ -665,7 +665,6 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
     the marks of the others, in a plan naming more, go into the 其余单位
     column as text. A large matrix is written sparsely (:data:`DENSE_CELLS`):
     the marks, not a framed empty cell for every task and unit."""
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     t = messages.text
@@ -676,7 +675,7 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
               t("matrix.lead"), t("matrix.support"), t("matrix.total")]
     n = len(header)
     dense = len(matrix.rows) * n <= DENSE_CELLS
-    wb = Workbook()
+    wb = _xl.workbook()
     ws = wb.active
     ws.title = _sheet_name(t("matrix.sheet"), set())
     H = 2  # the header row, under the title
@@ -781,14 +780,13 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
     gets a note. ``headers`` renames columns (e.g. ``{"lead": "牵头"}``);
     a second column that would show the same name is numbered (``任务数（2）``). Columns in ``percent`` hold shares (0–1) and
     show as percentages; true/false shows as 是/否."""
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     s = _xl_styles()
     headers = headers or {}
     percent = set(percent)
     yes, no = messages.text("workbook.yes"), messages.text("workbook.no")
-    wb = Workbook()
+    wb = _xl.workbook()
     wb.remove(wb.active)
     used: set[str] = set()
     for name, data in sheets.items():

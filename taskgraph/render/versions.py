@@ -71,11 +71,10 @@ def write_diff_xlsx(diffs: Sequence[PlanDiff], path: str | Path) -> Path:
     """``diff.xlsx``: a 概况 sheet (counts and the threshold used) and one
     sheet of tasks per pair of versions, coloured by change, with a frozen
     and filtered header and A4 landscape print setup."""
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     s = _xl.styles()
-    wb = Workbook()
+    wb = _xl.workbook()
     ws = wb.active
     ws.title = "概况"
     _xl.put(ws, 1, 1, "版本比较").font = s["title"]
