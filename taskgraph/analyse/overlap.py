@@ -214,20 +214,49 @@ def tfidf(counts: sparse.csr_matrix, max_df: int | None = None) -> sparse.csr_ma
     idf = 1.0 + np.log((1.0 + X.shape[0]) / (1.0 + df))
     if max_df is not None:
         idf[df > max_df] = 0.0
-    X.data *= idf[X.indices]
+    for a, b in _spans(len(X.data)):  # (in pieces: one small buffer, not a temporary the size of the matrix)
+        X.data[a:b] *= idf[X.indices[a:b]]
     if max_df is not None:
         X.eliminate_zeros()  # (otherwise every weight is at least 1)
     return _unit_rows(X)
 
 
 def _unit_rows(X: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Scale each row of ``X`` (in place) to unit length; empty rows stay empty."""
-    lengths = np.diff(X.indptr)
-    norms = np.sqrt(np.bincount(np.repeat(np.arange(X.shape[0]), lengths), weights=X.data * X.data,
-                                minlength=X.shape[0]))
-    norms[norms == 0] = 1.0
-    X.data /= np.repeat(norms, lengths)
+    """Scale each row of ``X`` (in place) to unit length; empty rows stay empty.
+
+    Rows are taken a few at a time (about :data:`_PIECE` entries): the same
+    sums in the same order as over the whole matrix at once, but the
+    temporaries are small buffers the allocator reuses, not arrays the size
+    of the matrix mapped and faulted in afresh each time (at 100,000 tasks
+    the page faults of those cost more than the arithmetic)."""
+    ptr = X.indptr
+    for lo, hi in _row_spans(ptr):
+        lengths = np.diff(ptr[lo:hi + 1])
+        d = X.data[ptr[lo]:ptr[hi]]
+        norms = np.sqrt(np.bincount(np.repeat(np.arange(hi - lo), lengths), weights=d * d, minlength=hi - lo))
+        norms[norms == 0] = 1.0
+        d /= np.repeat(norms, lengths)
     return X
+
+
+#: Entries of a sparse matrix's data handled at a time by the elementwise
+#: steps (8 MB of float64: temporaries the allocator keeps and reuses).
+_PIECE = 1 << 20
+
+
+def _spans(n: int, piece: int = _PIECE) -> list[tuple[int, int]]:
+    """``[lo, hi)`` ranges of at most ``piece`` covering ``range(n)``."""
+    return [(lo, min(lo + piece, n)) for lo in range(0, n, piece)]
+
+
+def _row_spans(ptr: np.ndarray, piece: int = _PIECE) -> list[tuple[int, int]]:
+    """Ranges of whole rows of a CSR matrix (``indptr``), each of about
+    ``piece`` entries (more for a longer row); none for no rows."""
+    n = len(ptr) - 1
+    if n <= 0:
+        return []
+    cuts = _unique(np.r_[0, np.searchsorted(ptr, np.arange(piece, ptr[-1], piece)), n].clip(0, n))
+    return [(int(lo), int(hi)) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
 def comparison_work(X: sparse.csr_matrix) -> float:
@@ -326,23 +355,25 @@ def _cosines(M) -> np.ndarray:
 _LARGE = 1_000_000
 
 
-def _group_cosines(member: sparse.csr_matrix, X: sparse.csr_matrix, block: int = 1 << 16) -> np.ndarray:
+def _group_cosines(member: sparse.csr_matrix, X: sparse.csr_matrix) -> np.ndarray:
     """Cosine similarity of the groups' summed rows ``member @ X``.
 
     For a large corpus (every n-gram of the corpus is a column) the sums are
     taken transposed (n-grams × groups: the accumulator is one row of a
     few groups, not one of millions of n-grams), and only the n-grams two
     groups or more share can be off the diagonal: those are multiplied as
-    dense blocks."""
+    one sparse product (groups × groups). Dense blocks of them (mostly
+    zeros: a shared n-gram is in a few groups of fifty) went through BLAS,
+    whose threads, spinning while they wait for each other, cost seconds of
+    CPU on a busy machine; the sparse sums differ from BLAS's in the last
+    bits only (1e-14 at 100,000 tasks, far below the four decimals
+    written)."""
     if X.nnz <= _LARGE:
         return _cosines(member @ X)
     MT = X.T.tocsr() @ member.T.tocsr()  # n-grams × groups
     diagonal = np.bincount(MT.indices, weights=MT.data * MT.data, minlength=MT.shape[1])
     shared = MT[np.flatnonzero(np.diff(MT.indptr) >= 2)]
-    gram = np.zeros((MT.shape[1], MT.shape[1]))
-    for lo in range(0, shared.shape[0], block):
-        dense = shared[lo:lo + block].toarray()
-        gram += dense.T @ dense
+    gram = (shared.T.tocsr() @ shared).toarray()
     np.fill_diagonal(gram, diagonal)
     norms = np.sqrt(diagonal)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -551,6 +582,7 @@ def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: i
     (unit rows): the dot product of the two full rows, in chunks of pairs."""
     if not len(i):
         return np.zeros(0)
+    X = _shared_columns(X)
     _shared.update(X=X, i=i, j=j)
     try:  # chunks are independent: in forked processes (which share X) for many pairs
         parts = fork_map(_pair_chunk, [(lo, lo + chunk) for lo in range(0, len(i), chunk)],
@@ -558,6 +590,20 @@ def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: i
     finally:
         _shared.clear()
     return np.concatenate(parts)
+
+
+def _shared_columns(X: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``X`` without the entries of columns only one row has (columns keep
+    their numbers). Such an n-gram (a fifth of the entries at 100,000 tasks:
+    most n-grams of a mutated or rare wording) is in no product of two rows,
+    so every dot product is the same sum of the same terms in the same order
+    (ascending columns); the rows copied and merged per pair are shorter."""
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    keep = df[X.indices] >= 2
+    if keep.all():
+        return X
+    kept = np.r_[0, np.cumsum(keep)][X.indptr]  # each row's kept entries end where its entries end
+    return sparse.csr_matrix((X.data[keep], X.indices[keep], kept), shape=X.shape)
 
 
 def _pair_chunk(span: tuple[int, int]) -> np.ndarray:
