@@ -29,21 +29,21 @@ def workbook():
 
     wb = Workbook()
     for name in _STYLE_LISTS:
-        setattr(wb, name, _IdentityFirst(getattr(wb, name)))
+        setattr(wb, name, _identity_first()(getattr(wb, name)))
     return wb
 
 
 _STYLE_LISTS = ("_fonts", "_fills", "_borders", "_alignments", "_protections")
 
 
+@functools.cache
 def _identity_first():
+    """openpyxl's IndexedList, with the index of each object added kept by
+    its identity (the object is kept alive with it, so the id is never
+    reused). Made on first use: openpyxl is not imported at start-up."""
     from openpyxl.utils.indexed_list import IndexedList
 
     class IdentityFirst(IndexedList):
-        """openpyxl's IndexedList, with the index of each object added kept by
-        its identity (the object is kept alive with it, so the id is never
-        reused)."""
-
         def __init__(self, iterable=None):
             super().__init__(iterable)
             self._by_id: dict[int, tuple[object, int]] = {}
@@ -57,19 +57,6 @@ def _identity_first():
             return index
 
     return IdentityFirst
-
-
-class _Lazy:
-    def __init__(self) -> None:
-        self._cls = None
-
-    def __call__(self, iterable):
-        if self._cls is None:
-            self._cls = _identity_first()
-        return self._cls(iterable)
-
-
-_IdentityFirst = _Lazy()
 
 
 def put(ws, row: int, column: int, value: object):
@@ -145,19 +132,40 @@ _FIXED_DATE = "2000-01-01T00:00:00Z"
 _DATE_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
+class StableZip:
+    """A zip of Office parts (.xlsx, .docx) with fixed entry times and
+    document dates, so the same content gives the same bytes;
+    ``write(name, data)`` takes a member name or a python-docx part name."""
+
+    def __init__(self, buf) -> None:
+        self._zip = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, name, body: bytes) -> None:
+        name = getattr(name, "membername", name)
+        if name == "docProps/core.xml":
+            body = _DATE_RE.sub(rb"\g<1>" + _FIXED_DATE.encode() + rb"\g<2>", body)
+        entry = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self._zip.writestr(entry, body)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def stable_zip(data: bytes) -> bytes:
+    """Rewrite an Office zip with fixed entry times and document dates."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    dst = StableZip(buf)
+    for info in src.infolist():
+        dst.write(info.filename, src.read(info.filename))
+    dst.close()
+    return buf.getvalue()
+
+
 def xlsx_bytes(wb) -> bytes:
     """The workbook's bytes, with fixed entry times and document dates."""
     buf = io.BytesIO()
     wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _DATE_RE.sub(rb"\g<1>" + _FIXED_DATE.encode() + rb"\g<2>", body)
-            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, body)
-    return out.getvalue()
+    return stable_zip(buf.getvalue())

@@ -220,7 +220,7 @@ def write_duty_workbook(place: str, units: Sequence[UnitDuties], path: str | Pat
         tables._xl_title(ws, duty_title(u), n, s, widths)
         tables._fit_rows(ws, texts, widths)
         tables._print_setup(ws, 1)
-    return atomic_write(path, tables._xlsx_bytes(wb))
+    return atomic_write(path, _xl.xlsx_bytes(wb))
 
 
 _DOCX_WIDTHS = {False: (12, 40, 50, 85, 45, 25), True: (12, 36, 34, 40, 70, 40, 25)}

@@ -24,7 +24,6 @@ import io
 import math
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
@@ -548,12 +547,6 @@ def _put_row(ws, row: int, values: Sequence[object]) -> None:
         _put(ws, row, c, value)
 
 
-def _xlsx_bytes(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _stable_zip(buf.getvalue())
-
-
 def _xl_title(ws, text: str, n: int, s: dict, widths: Mapping[int, float] | None = None) -> None:
     """Row 1: the title, merged across ``n`` columns."""
     _put(ws, 1, 1, text)
@@ -616,7 +609,7 @@ def write_division_xlsx(plan: Plan, path: str | Path, full_text: bool = FULL_TEX
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{get_column_letter(n)}{r}"
     _print_setup(ws, 2)
-    return atomic_write(path, _xlsx_bytes(wb))
+    return atomic_write(path, _xl.xlsx_bytes(wb))
 
 
 def _xl_group_row(ws, r: int, row: "GroupRow", n: int, s: dict) -> None:
@@ -736,7 +729,7 @@ def write_matrix_xlsx(matrix: Matrix, path: str | Path) -> Path:
     ws.freeze_panes = f"C{H + 1}"
     ws.auto_filter.ref = f"A{H}:{get_column_letter(n)}{last_task_row}"
     _print_setup(ws, H)
-    return atomic_write(path, _xlsx_bytes(wb))
+    return atomic_write(path, _xl.xlsx_bytes(wb))
 
 
 def write_matrix_csv(matrix: Matrix, path: str | Path) -> Path:
@@ -825,7 +818,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, Sheet],
         _print_setup(ws, 1)
     if not wb.sheetnames:
         wb.create_sheet(messages.text("workbook.empty").strip("（）()"))
-    return atomic_write(path, _xlsx_bytes(wb))
+    return atomic_write(path, _xl.xlsx_bytes(wb))
 
 
 def _unique_headers(columns: Sequence[str], headers: Mapping[str, str]) -> list[str]:
@@ -999,8 +992,8 @@ _RUN_BREAKS = re.compile(r"([\t\r\n])")
 
 
 def _docx_bytes(doc) -> bytes:
-    """The document as a zip with fixed times (:func:`_stable_zip`), written
-    once: what ``Document.save`` does, into :class:`_StableZip` (saving,
+    """The document as a zip with fixed times (:class:`._xl.StableZip`), written
+    once: what ``Document.save`` does, into it (saving,
     then rewriting the zip, compressed every part twice: a third of the
     time of a 责任清单). Another python-docx falls back to save + rewrite."""
     buf = io.BytesIO()
@@ -1011,7 +1004,7 @@ def _docx_bytes(doc) -> bytes:
         parts = list(package.parts)
         for part in parts:
             part.before_marshal()
-        writer = _StableZip(buf)
+        writer = _xl.StableZip(buf)
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
         PackageWriter._write_parts(writer, parts)
@@ -1019,7 +1012,7 @@ def _docx_bytes(doc) -> bytes:
     except AttributeError:  # pragma: no cover - python-docx changed its writer
         buf = io.BytesIO()
         doc.save(buf)
-        return _stable_zip(buf.getvalue())
+        return _xl.stable_zip(buf.getvalue())
     return buf.getvalue()
 
 
@@ -1172,41 +1165,3 @@ def _shade(cell, colour: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), colour)
     tc_pr.append(shd)
-
-
-# -------------------------------------------------------- reproducibility
-
-_FIXED_DATE = "2000-01-01T00:00:00Z"
-_DATE_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-class _StableZip:
-    """A zip of Office parts with fixed entry times and document dates, so
-    the same table gives the same bytes; ``write(name, data)`` takes a
-    member name or a python-docx part name."""
-
-    def __init__(self, buf) -> None:
-        self._zip = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
-
-    def write(self, name, body: bytes) -> None:
-        name = getattr(name, "membername", name)
-        if name == "docProps/core.xml":
-            body = _DATE_RE.sub(rb"\g<1>" + _FIXED_DATE.encode() + rb"\g<2>", body)
-        entry = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        self._zip.writestr(entry, body)
-
-    def close(self) -> None:
-        self._zip.close()
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite an Office zip with fixed entry times and document dates."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    dst = _StableZip(buf)
-    for info in src.infolist():
-        dst.write(info.filename, src.read(info.filename))
-    dst.close()
-    return buf.getvalue()
