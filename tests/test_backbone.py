@@ -235,3 +235,31 @@ def test_numpy_betweenness_is_networkx_betweenness():
         expected = nx.betweenness_centrality(D, normalized=True)
         got = _dense_betweenness(n, e[:, 0], e[:, 1])
         assert got == pytest.approx([expected[v] for v in range(n)], abs=1e-12)
+
+
+def test_binomial_pmf_is_scipy_stats_own_bit_for_bit():
+    """The pmf called without importing scipy.stats is the very function
+    scipy.stats.binom.pmf evaluates: equal bit for bit, and 0 past n."""
+    from scipy import stats
+
+    from taskgraph.analyse.backbone import _binom_pmf
+
+    rng = np.random.default_rng(7)
+    j = np.arange(60)[None, :]
+    for n in (1, 2, 3, 7, 40, 59, 500):
+        p = np.concatenate([[0.0, 1.0, 1e-12, 1 - 1e-12], rng.random(40)])[:, None]
+        ours, theirs = _binom_pmf(j, n, p), stats.binom.pmf(j, n, p)
+        assert np.array_equal(ours, theirs), n
+        assert (ours[:, n + 1:] == 0).all()
+
+
+def test_the_significance_of_pairs_does_not_import_scipy_stats():
+    """scipy.stats costs a second to import: clusters must not need it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, taskgraph; from taskgraph.graph import build_graph; "
+            "from taskgraph.analyse.clusters import cluster_tables; "
+            "cluster_tables(build_graph(taskgraph.load())); print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

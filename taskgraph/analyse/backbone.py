@@ -34,7 +34,7 @@ means a BH-adjusted p-value (``q_value``) of 0.05 or less.
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
 
 __all__ = ["fit_bicm", "pair_pvalues", "bh_adjust", "ALPHA"]
 
@@ -137,6 +137,21 @@ def fit_bicm(task_degree: np.ndarray, unit_degree: np.ndarray):
     return task_class, unit_class, P
 
 
+def _binom_pmf(j: np.ndarray, n: int, p: np.ndarray) -> np.ndarray:
+    """``scipy.stats.binom.pmf(j, n, p)`` for whole ``j >= 0`` and ``p`` in
+    [0, 1]: the same Boost function, called without importing
+    :mod:`scipy.stats`, which alone takes a second (its documentation is
+    built at import) on every ``taskgraph clusters`` and ``report``.
+    Falls back to :mod:`scipy.stats` where SciPy keeps it elsewhere."""
+    try:
+        from scipy.special._ufuncs import _binom_pmf as pmf
+    except ImportError:  # pragma: no cover - another SciPy layout
+        from scipy import stats
+
+        return stats.binom.pmf(j, n, p)
+    return np.where(j <= n, pmf(np.minimum(j, n).astype(float), float(n), p), 0.0)
+
+
 def _poisson_binomial_sf(counts: np.ndarray, rates: np.ndarray, v: np.ndarray) -> np.ndarray:
     """``P(V >= v)`` for ``V = sum_k Binomial(counts[k], rates[i, k])``, one
     row ``i`` per query, exactly (the pmf convolved up to ``v - 1``), as
@@ -161,7 +176,7 @@ def _poisson_binomial_sf(counts: np.ndarray, rates: np.ndarray, v: np.ndarray) -
         for c, r in zip(counts, rates[sel].T):
             if c == 0:
                 continue
-            b = stats.binom.pmf(j[None, :], c, r[:, None])  # query × j
+            b = _binom_pmf(j[None, :], c, r[:, None])  # query × j
             new = np.zeros_like(pmf)
             for i in range(vmax):
                 new[:, i:] += pmf[:, i:i + 1] * b[:, :vmax - i]
