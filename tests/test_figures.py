@@ -283,3 +283,25 @@ def test_work_done_meanwhile_runs_once_and_its_failure_stops_the_figures(tmp_pat
     with pytest.raises(OSError, match="disk full"):
         figures.render_figures(jobs, tmp_path / "failed", workers=workers, meanwhile=fails)
     assert not (tmp_path / "failed").exists() or not any((tmp_path / "failed").iterdir())
+
+
+def test_the_png_is_the_pdf_rasterised_at_300_dpi():
+    """The PNG (PDFium rasterising the PDF) shows what matplotlib's own
+    300 dpi canvas draws: same size to a pixel, nearly the same pixels."""
+    import numpy as np
+    from PIL import Image
+
+    fig = figures.matrix_figure(tables.responsibility_matrix(small_plan()))
+    encoded = figures._encoded(fig)
+    agg = io.BytesIO()
+    with figures._style():
+        fig.savefig(agg, format="png")  # the layout is that of the PDF, kept by _encoded
+    with Image.open(io.BytesIO(encoded["png"])) as ours, Image.open(agg) as theirs:
+        assert [round(x) for x in ours.info["dpi"]] == [300, 300]
+        w, h = theirs.size
+        assert abs(ours.size[0] - w) <= 1 and abs(ours.size[1] - h) <= 1
+        a = np.asarray(ours.convert("L").crop((0, 0, w - 1, h - 1)), dtype=float)
+        b = np.asarray(theirs.convert("L").crop((0, 0, w - 1, h - 1)), dtype=float)
+    ink_a, ink_b = (a < 128).mean(), (b < 128).mean()
+    assert ink_b > 0.005 and abs(ink_a - ink_b) < 0.1 * ink_b  # the same marks and glyphs, not a blank page
+    assert np.abs(a - b).mean() < 4  # of 255: antialiasing differs, nothing else
