@@ -135,14 +135,23 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     300 dpi raster took three times as long as the vector drawing it
     shows. Without PDFium it is drawn by matplotlib, as before."""
     if fmt == "png":
-        png = _png_from_pdf(figure_bytes(fig, "pdf"))
-        if png is not None:
-            return png
+        return _png(fig, _saved(fig, "pdf"))
+    return _saved(fig, fmt)
+
+
+def _saved(fig: Figure, fmt: str) -> bytes:
+    """The figure as matplotlib's backend for ``fmt`` writes it."""
     buf = io.BytesIO()
     with _style():
         extra = {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
         fig.savefig(buf, format=fmt, metadata=_METADATA.get(fmt), **extra)
     return buf.getvalue()
+
+
+def _png(fig: Figure, pdf: bytes) -> bytes:
+    """The PNG of ``fig``: its PDF ``pdf`` rasterised, or drawn by matplotlib without PDFium."""
+    png = _png_from_pdf(pdf)
+    return png if png is not None else _saved(fig, "png")
 
 
 PNG_DPI = 300
@@ -158,8 +167,7 @@ def _png_from_pdf(pdf: bytes) -> bytes | None:
     gives the same bytes each time. ``None`` without ``pypdfium2``."""
     try:
         import pypdfium2 as pdfium
-        from PIL import Image  # noqa: F401  (matplotlib's own dependency)
-        from PIL.PngImagePlugin import PngInfo
+        from PIL.PngImagePlugin import PngInfo  # Pillow: matplotlib's own dependency
     except ImportError:  # pragma: no cover - pdfplumber requires it
         return None
     doc = pdfium.PdfDocument(pdf)
@@ -190,15 +198,12 @@ def _encoded(fig: Figure, formats: Sequence[str] = FORMATS) -> dict[str, bytes]:
     rasterised (:func:`figure_bytes`)."""
     out: dict[str, bytes] = {}
     if "png" in formats or "pdf" in formats:
-        out["pdf"] = figure_bytes(fig, "pdf")
+        out["pdf"] = _saved(fig, "pdf")
         _freeze_layout(fig)
     for fmt in formats:
-        if fmt == "png":
-            png = _png_from_pdf(out["pdf"])
-            out[fmt] = png if png is not None else figure_bytes(fig, fmt)
-        elif fmt not in out:
-            out[fmt] = figure_bytes(fig, fmt)
-        _freeze_layout(fig)
+        if fmt not in out:
+            out[fmt] = _png(fig, out["pdf"]) if fmt == "png" else _saved(fig, fmt)
+            _freeze_layout(fig)
     return {fmt: out[fmt] for fmt in formats}
 
 
