@@ -586,7 +586,11 @@ def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: i
         null = (model["fit"], weighting, null_runs, rank) if model is not None else None
         pieces.append((a[sel], b[sel], weight[sel], resolution, runs, seed, full, null))
         names.append(place)
-    # each place's ensemble is independent: in forked processes when there is much to do
+    # each place's ensemble is independent: in forked processes when there is much to do; igraph
+    # (which imports matplotlib, some 0.6 s) is imported here first, so that the workers inherit it
+    # rather than each importing it anew on every call
+    import igraph  # noqa: F401
+
     found_all = fork_map(_place_partition, pieces, workers=None if len(a) >= MIN_WORK else 1)
     for place, piece, found in zip(names, pieces, found_all):
         ids = np.unique(np.r_[piece[0], piece[1]])  # unit rows, graph order
@@ -777,6 +781,9 @@ def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_
         pieces.append(([text[k] for k in of_place[place]], [[local[k] for k in binds[m]] for m in mine], n_words,
                        place))
         owners.append(mine)
+    from .words import segmenter_available
+
+    segmenter_available()  # (the segmenter and its dictionary loaded once, here, for the workers to inherit)
     for mine, words in zip(owners, fork_map(_words_of_place, pieces,
                                             workers=None if len(tasks) >= MIN_WORK else 1)):
         for m, w in zip(mine, words):
