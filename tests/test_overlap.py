@@ -200,6 +200,21 @@ def test_row_cutoffs():
         assert _row_cutoffs(M.indptr, M.data, k).tolist() == expected
 
 
+@pytest.mark.parametrize("values", ["ascending", "ties", "float32"])
+def test_row_cutoffs_of_long_rows(values):
+    """Rows longer than the sample the lower bound is taken from: the
+    largest values last, many equal values and zeros, single precision."""
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(0, 2000, 60)
+    ptr = np.r_[0, np.cumsum(lengths)]
+    v = {"ascending": np.sort(rng.random(ptr[-1])), "ties": rng.integers(0, 4, ptr[-1]).astype(float),
+         "float32": rng.random(ptr[-1]).astype(np.float32)}[values]
+    for k in (1, 12, 127, 129, 1500):
+        expected = [np.sort(v[a:b])[::-1][k - 1] if b - a > k else 0 for a, b in zip(ptr, ptr[1:])]
+        assert _row_cutoffs(ptr, v, k).tolist() == expected
+        assert _row_cutoffs(ptr, v, k, sample=8).tolist() == expected
+
+
 def random_unit_rows(n=80, m=60, seed=0):
     rng = np.random.default_rng(seed)
     X = sparse.random(n, m, density=0.12, random_state=rng, format="csr")

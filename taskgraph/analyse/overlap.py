@@ -559,22 +559,55 @@ def _candidate_block(rows: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     return order[np.searchsorted(ptr, best, side="right") - 1 + lo], order[cols[best]]
 
 
-def _row_cutoffs(ptr: np.ndarray, v: np.ndarray, k: int, cells: int = 1 << 22) -> np.ndarray:
+def _row_cutoffs(ptr: np.ndarray, v: np.ndarray, k: int, sample: int = 128) -> np.ndarray:
     """The ``k``-th largest value of each row of a CSR matrix (``ptr``,
-    values ``v``), 0 for a row of ``k`` values or fewer. Rows are padded to a
-    power-of-two width, grouped by width, and partitioned together."""
+    values ``v``, none negative), 0 for a row of ``k`` values or fewer.
+
+    A row longer than ``sample`` is first cut down to its values from a
+    lower bound of the answer on: the ``k``-th largest of ``sample`` of its
+    values, evenly spaced along the row (the ``k``-th largest of a part of
+    a row is never above that of the whole row, so every value from the
+    answer up is kept, and the ``k``-th largest of what is kept is the
+    row's). A row of candidate products holds a thousand values or more,
+    of which a tenth or so pass; what is kept is then padded and
+    partitioned (:func:`_padded_kth`)."""
     lengths = np.diff(ptr)
     cutoff = np.zeros(len(lengths))
-    width = np.ones(len(lengths), dtype=np.int64) << np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
-    for w in _unique(width[lengths > k]):
-        rows = np.flatnonzero((width == w) & (lengths > k))
-        for chunk in np.array_split(rows, max(1, len(rows) * int(w) // cells)):
-            n = lengths[chunk]
-            dense = np.zeros((len(chunk), int(w)))
-            at = np.repeat(ptr[chunk], n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-            dense[np.repeat(np.arange(len(chunk)), n), at - np.repeat(ptr[chunk], n)] = v[at]
-            cutoff[chunk] = np.partition(dense, int(w) - k, axis=1)[:, int(w) - k]
+    rows = np.flatnonzero(lengths > k)
+    if not len(rows):
+        return cutoff
+    if k < sample < lengths[rows].max():
+        low = np.full(len(lengths), np.inf, dtype=v.dtype)  # a row of k values or fewer: keep none
+        low[rows] = -np.inf
+        big = rows[lengths[rows] > sample]
+        n = len(big)
+        at = ptr[big][:, None] + (np.arange(sample)[None, :] * lengths[big][:, None]) // sample  # spaced out
+        low[big] = np.partition(v[at], sample - k, axis=1)[:, sample - k]
+        keep = v >= np.repeat(low, lengths)
+        ptr = np.r_[0, np.cumsum(keep, dtype=ptr.dtype)][ptr]
+        v = v[keep]
+    cutoff[rows] = _padded_kth(ptr, v, k, rows)
     return cutoff
+
+
+def _padded_kth(ptr: np.ndarray, v: np.ndarray, k: int, rows: np.ndarray, cells: int = 1 << 22) -> np.ndarray:
+    """The ``k``-th largest value of each of ``rows`` (each of ``k`` values
+    or more, none negative) of a CSR matrix (``ptr``, ``v``): rows padded
+    with zeros to a power-of-two width, grouped by width, and partitioned
+    together."""
+    lengths = np.diff(ptr)[rows]
+    out = np.zeros(len(rows))
+    width = np.ones(len(rows), dtype=np.int64) << np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
+    for w in _unique(width):
+        at_w = np.flatnonzero(width == w)
+        for chunk in np.array_split(at_w, max(1, len(at_w) * int(w) // cells)):
+            n = lengths[chunk]
+            starts = ptr[rows[chunk]]
+            dense = np.zeros((len(chunk), int(w)), dtype=v.dtype)
+            offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+            dense[np.repeat(np.arange(len(chunk)), n), offset] = v[np.repeat(starts, n) + offset]
+            out[chunk] = np.partition(dense, int(w) - k, axis=1)[:, int(w) - k]
+    return out
 
 
 def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 50_000) -> np.ndarray:
