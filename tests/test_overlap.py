@@ -259,6 +259,24 @@ def test_candidate_matching_is_exact_with_every_candidate(top_k):
     assert set(zip(i.tolist(), j.tolist())) == brute_force(X, group, 0.2, top_k)
 
 
+@pytest.mark.parametrize("chunk", [3, 10_000])
+def test_task_vectors_are_the_two_sides_tfidf_side_by_side(monkeypatch, chunk):
+    """Built in one piece, the vectors are, to the last bit, the titles'
+    TF-IDF and the texts' (each side to unit length) side by side, each
+    row then to unit length."""
+    monkeypatch.setattr(overlap, "_CHUNK", chunk)
+    rng = np.random.default_rng(3)
+    chars = list("科技创新企业平台人才金融园区加强推进") + ["ab", "2024", "，", "\n"]
+    titles = ["".join(rng.choice(chars, rng.integers(0, 6))) for _ in range(40)]
+    texts = ["".join(rng.choice(chars, rng.integers(0, 30))) for _ in range(40)]
+    X = task_vectors(titles, texts)
+    expected = overlap._unit_rows(sparse.hstack([tfidf(char_ngrams(titles)[0]), tfidf(char_ngrams(texts)[0])],
+                                                format="csr"))
+    assert X.shape == expected.shape
+    assert (X.indptr == expected.indptr).all() and (X.indices == expected.indices).all()
+    assert (X.data == expected.data).all()
+
+
 def test_task_vectors_are_unit_rows():
     X = task_vectors(["标题", ""], ["正文内容", ""])
     assert np.asarray(X.multiply(X).sum(axis=1)).ravel() == pytest.approx([1, 0])

@@ -278,8 +278,61 @@ def task_vectors(titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matr
     their own, long texts drown the aim in shared policy wording. Every
     n-gram is kept, however common: the vectors, and so every similarity
     reported, are exact at any size."""
-    ct, cx = char_ngrams(titles)[0], char_ngrams(texts)[0]
-    return _unit_rows(sparse.hstack([tfidf(ct), tfidf(cx)], format="csr"))
+    titles, texts = list(titles), list(texts)
+    if len(titles) != len(texts):
+        raise ValueError("one title per text")
+    n = len(texts)
+    # both sides of a block of tasks counted by one worker (as char_ngrams counts them), then put
+    # side by side once, straight into the matrix's arrays: TF-IDF and unit lengths in place, as
+    # _unit_rows(hstack([tfidf(titles), tfidf(texts)])), without the copies in between
+    spans = [(lo, lo + _CHUNK) for lo in range(0, n, _CHUNK)]
+    _shared.update(titles=titles, texts=texts)
+    try:
+        blocks = fork_map(_vector_span, spans, workers=None if n >= MIN_WORK else 1)
+    finally:
+        _shared.pop("titles", None)
+        _shared.pop("texts", None)
+    vocab_t, vocab_x = (_merged_vocab([b[side][1] for b in blocks]) for side in (0, 1))
+    lt = np.concatenate([np.diff(b[0][0].indptr) for b in blocks]) if blocks else np.zeros(0, dtype=np.int64)
+    lx = np.concatenate([np.diff(b[1][0].indptr) for b in blocks]) if blocks else np.zeros(0, dtype=np.int64)
+    ptr = np.r_[0, np.cumsum(lt + lx)].astype(np.int64)
+    width = len(vocab_t) + len(vocab_x)
+    index_dtype = np.int32 if max(ptr[-1], width) < 2 ** 31 else np.int64
+    data, indices = np.empty(ptr[-1]), np.empty(ptr[-1], dtype=index_dtype)
+    for (lo, _), ((ct, vt), (cx, vx)) in zip(spans, blocks):
+        # a block's rows are one range of the matrix's entries: title entries, then text entries
+        side = [sparse.csr_matrix((m.data, np.searchsorted(vocab, codes)[m.indices], m.indptr),
+                                  shape=(m.shape[0], len(vocab)))
+                for m, codes, vocab in ((ct, vt, vocab_t), (cx, vx, vocab_x))]
+        both = sparse.hstack(side, format="csr")
+        a, b = ptr[lo], ptr[lo + ct.shape[0]]
+        indices[a:b] = both.indices
+        np.log(both.data, out=data[a:b])  # (the counts in double precision, as tfidf takes them)
+        data[a:b] += 1.0
+    blocks = None
+    df = np.bincount(indices, minlength=width)
+    idf = 1.0 + np.log((1.0 + n) / (1.0 + df))  # (as tfidf: the same N for both sides)
+    for a, b in _spans(len(data)):
+        data[a:b] *= idf[indices[a:b]]
+    # each side to unit length (the title of a row, then its text: rows of their own), then the row
+    sides = sparse.csr_matrix((data, indices, np.r_[0, np.cumsum(np.c_[lt, lx].ravel())]), shape=(2 * n, width))
+    X = sparse.csr_matrix((_unit_rows(sides).data, indices, ptr), shape=(n, width))
+    return _unit_rows(X)
+
+
+#: Tasks counted at a time by :func:`task_vectors` (as :func:`char_ngrams`' default chunk).
+_CHUNK = 10_000
+
+
+def _vector_span(span: tuple[int, int]):
+    lo, hi = span
+    return (_ngram_block(_shared["titles"][lo:hi], (2, 3)), _ngram_block(_shared["texts"][lo:hi], (2, 3)))
+
+
+def _merged_vocab(vocabs: list[np.ndarray]) -> np.ndarray:
+    """The sorted distinct codes of the blocks' vocabularies."""
+    vocab = np.sort(np.concatenate(vocabs)) if vocabs else np.zeros(0, dtype=np.uint64)
+    return vocab[np.r_[True, vocab[1:] != vocab[:-1]]] if len(vocab) else vocab
 
 
 # ------------------------------------------------------- functions × places
