@@ -663,12 +663,17 @@ def _padded_kth(ptr: np.ndarray, v: np.ndarray, k: int, rows: np.ndarray, cells:
     return out
 
 
-def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 50_000) -> np.ndarray:
+def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int | None = None) -> np.ndarray:
     """The exact cosine of each pair of rows ``(i[p], j[p])`` of ``X``
-    (unit rows): the dot product of the two full rows, in chunks of pairs."""
+    (unit rows): the dot product of the two full rows, in chunks of pairs
+    (default: as many as copy about :data:`_PAIR_ENTRIES` entries of each
+    side; the copies of a chunk stay small enough for the allocator to
+    reuse their memory, rather than map fresh memory for every chunk)."""
     if not len(i):
         return np.zeros(0)
     X = _shared_columns(X)
+    if chunk is None:
+        chunk = max(1, int(_PAIR_ENTRIES * X.shape[0] / max(X.nnz, 1)))
     _shared.update(X=X, i=i, j=j)
     try:  # chunks are independent: in forked processes (which share X) for many pairs
         parts = fork_map(_pair_chunk, [(lo, lo + chunk) for lo in range(0, len(i), chunk)],
@@ -676,6 +681,10 @@ def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: i
     finally:
         _shared.clear()
     return np.concatenate(parts)
+
+
+#: Entries of each side's rows copied per chunk of pairs by :func:`pair_similarity` (some 12 MB).
+_PAIR_ENTRIES = 1 << 20
 
 
 def _shared_columns(X: sparse.csr_matrix) -> sparse.csr_matrix:
