@@ -14,6 +14,13 @@ back and what is free is given back (``malloc_trim``). Nothing computed
 changes: only where the allocator takes memory from. Forked workers
 inherit the setting.
 
+Used by :func:`~taskgraph.analyse.overlap.overlap_tables`, which makes and
+drops arrays of tens of millions of entries one after the other (at
+100,000 tasks: some 13 % less wall time and 15 % less CPU). Not by the
+cluster tables, whose large work is in forked workers: there the workers'
+writes into the free memory they inherit cost as much as fresh memory,
+and measured runs showed no gain.
+
 Left alone (a no-op) elsewhere than glibc, inside an analysis already
 under it, or when the environment sets glibc's malloc tunables itself.
 """

@@ -18,7 +18,6 @@ import pandas as pd
 from scipy import sparse
 
 from ..graph import graph_frames
-from ._memory import reusing_memory
 from ._pool import MIN_WORK, fork_map
 from .overlap import CHAR_BITS, char_ngrams, decode
 
@@ -891,7 +890,6 @@ def _coordinators(frames, coord: pd.DataFrame, alpha: float) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@reusing_memory
 def cluster_tables(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: float = RESOLUTION,
                    runs: int = RUNS, seed: int = SEED, edges: Edges = EDGES,
                    null_runs: int = NULL_RUNS) -> dict[str, pd.DataFrame]:

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from ..graph import graph_frames
-from ._memory import reusing_memory
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -250,7 +249,6 @@ def _place_concentration(frames, by: By, lead_weight: float, support_weight: flo
     return pd.DataFrame(rows, columns=columns)
 
 
-@reusing_memory
 def load_tables(G: "nx.Graph", *, by: By = "unit", lead_weight: float = LEAD_WEIGHT,
                 support_weight: float = SUPPORT_WEIGHT, max_units: int | None = None) -> dict[str, pd.DataFrame]:
     """The tables of ``taskgraph load`` at once, sharing the graph's frames:
