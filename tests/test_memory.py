@@ -37,19 +37,41 @@ def test_freed_memory_kept_within_and_given_back_after(libc):
 
 
 def test_settings_back_after_an_error(libc):
-    @_memory.reusing_memory
-    def fails():
-        raise RuntimeError("boom")
-
     with pytest.raises(RuntimeError):
-        fails()
+        with _memory.reuse_memory():
+            raise RuntimeError("boom")
     assert libc.calls[-1] == ("malloc_trim", 0) and _memory._depth == 0
 
 
-def test_overlap_runs_under_it(libc):
-    from taskgraph.analyse import overlap
+def test_the_library_leaves_the_allocator_alone(libc):
+    """A process-wide setting: the analyses called from a notebook do not make it."""
+    from taskgraph.analyse import overlap_tables
+    from taskgraph.corpus import load
+    from taskgraph.graph import build_graph
 
-    assert hasattr(overlap.overlap_tables, "__wrapped__")  # (functools.wraps of reusing_memory)
+    overlap_tables(build_graph(load(["seeds"])))
+    assert libc.calls == []
+
+
+@pytest.mark.parametrize("command", ["overlap", "report"])
+def test_the_commands_that_own_the_process_run_under_it(libc, command, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from taskgraph.cli import app
+
+    seen = []
+    real = _memory.reuse_memory
+
+    def spy():
+        seen.append(command)
+        return real()
+
+    monkeypatch.setattr(_memory, "reuse_memory", spy)
+    args = [command, "seeds", "-q"] + (["-o", str(tmp_path / "out"), "-j", "1"] if command == "report" else [])
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert seen == [command]
+    assert ("mallopt", _memory._M_MMAP_MAX, 0) in libc.calls and libc.calls[-1] == ("malloc_trim", 0)
 
 
 def test_left_alone_when_the_environment_tunes_malloc(monkeypatch):

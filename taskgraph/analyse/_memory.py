@@ -1,4 +1,4 @@
-"""Freed memory kept for reuse while an analysis runs (Linux with glibc only).
+"""Freed memory kept for reuse while a command runs (Linux with glibc only).
 
 glibc hands every block of 32 MB or more back to the system as soon as it
 is freed (and the top of its heap beyond 128 kB), so each large temporary
@@ -6,35 +6,41 @@ array numpy makes is memory the process touches for the first time, and
 pays for page by page. On a virtual machine whose host takes back what the
 guest frees (free page reporting: this project's machines, where a
 gigabyte touched afresh costs some 3 s against 0.15 s for memory the
-process already holds) that cost is most of an analysis's system time at
-100,000 tasks. While an analysis runs, :func:`reuse_memory` has glibc keep
-what is freed for the next allocations (no mapping of large blocks of
-their own, no trimming of the heap); afterwards the usual settings are
-back and what is free is given back (``malloc_trim``). Nothing computed
-changes: only where the allocator takes memory from. Forked workers
-inherit the setting.
+process already holds) that cost is most of the overlap tables' system
+time at 100,000 tasks. Within :func:`reuse_memory` glibc keeps what is
+freed for the next allocations (no mapping of large blocks of their own,
+no trimming of the heap); afterwards the default limits are set again and
+what is free is given back (``malloc_trim``). Nothing computed changes:
+only where the allocator takes memory from.
 
-Used by :func:`~taskgraph.analyse.overlap.overlap_tables`, which makes and
-drops arrays of tens of millions of entries one after the other (at
-100,000 tasks: some 13 % less wall time and 15 % less CPU). Not by the
-cluster tables, whose large work is in forked workers: there the workers'
+It is a setting of the whole process, and not quite undone: once
+``mallopt`` has set a limit, glibc stops adjusting its mmap threshold to
+the blocks freed. So the library's functions never use it on their own;
+the program that owns the process does: ``taskgraph overlap`` and
+``taskgraph report`` run under it (at 100,000 tasks the overlap tables
+took some 13 % less wall time and 15 % less CPU), and so does
+``benchmarks/bench.py``, which times the analyses as the commands run
+them. A notebook may opt in the same way::
+
+    from taskgraph.analyse import overlap_tables, reuse_memory
+    with reuse_memory():
+        tables = overlap_tables(G)
+
+Not for the cluster tables: their large work is in forked workers, whose
 writes into the free memory they inherit cost as much as fresh memory,
 and measured runs showed no gain.
 
-Left alone (a no-op) elsewhere than glibc, inside an analysis already
-under it, or when the environment sets glibc's malloc tunables itself.
+A no-op elsewhere than glibc, inside a block already under it, or when
+the environment sets glibc's malloc tunables itself.
 """
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import Iterator
 
-F = TypeVar("F", bound=Callable)
-
-__all__ = ["reuse_memory", "reusing_memory"]
+__all__ = ["reuse_memory"]
 
 # mallopt parameters (malloc.h) and glibc's defaults for them
 _M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
@@ -89,12 +95,3 @@ def reuse_memory() -> Iterator[None]:
             if outer and libc is not None:
                 _set(libc, _DEFAULT_MMAP_MAX, _DEFAULT_TRIM_THRESHOLD)
                 libc.malloc_trim(0)
-
-
-def reusing_memory(func: F) -> F:
-    """``func`` run under :func:`reuse_memory`."""
-    @functools.wraps(func)
-    def run(*args, **kwargs):
-        with reuse_memory():
-            return func(*args, **kwargs)
-    return run  # type: ignore[return-value]

@@ -32,7 +32,6 @@ import pandas as pd
 from scipy import sparse
 
 from ..graph import graph_frames
-from ._memory import reusing_memory
 from ._pool import MIN_WORK, fork_map
 from .load import LEAD_WEIGHT, SUPPORT_WEIGHT
 
@@ -862,7 +861,6 @@ def _matching_tasks(tasks: pd.DataFrame, edges: pd.DataFrame, X: sparse.csr_matr
     return out
 
 
-@reusing_memory
 def overlap_tables(G: "nx.Graph", *, threshold: float = THRESHOLD, top_k: int | None = TOP_K,
                    budget: int = BUDGET, heavy_ngrams: int = HEAVY_NGRAMS, candidates: int = CANDIDATES,
                    lead_weight: float = LEAD_WEIGHT, support_weight: float = SUPPORT_WEIGHT
