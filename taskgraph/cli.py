@@ -421,6 +421,7 @@ def overlap(
 
     Example: taskgraph overlap seeds/ --format md > overlap.md
     """
+    from .analyse._memory import reuse_memory
     from .analyse.overlap import overlap_tables
 
     if output is not None:
@@ -431,7 +432,8 @@ def overlap(
         opts["threshold"] = threshold
     if top_k is not None:
         opts["top_k"] = top_k or None
-    tables = overlap_tables(G, **opts)
+    with reuse_memory():  # this process is ours: freed memory kept for reuse (see analyse/_memory.py)
+        tables = overlap_tables(G, **opts)
     if not quiet and not tables["overlap_tasks"].attrs.get("exhaustive", True):
         _say(_console(stderr=True), "note: too many tasks to compare every pair: each was compared with its "
              "likeliest matches (similarities exact; a few matches may be missing, see README, Performance)")
@@ -465,6 +467,7 @@ def report(
     Example: taskgraph report seeds/ -o outputs/
     """
     from . import messages
+    from .analyse._memory import reuse_memory
     from .render.report import SUBFOLDERS, write_report
 
     if lang not in messages.LANGUAGES:
@@ -477,8 +480,9 @@ def report(
         raise typer.Exit(2)
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
-        written = write_outputs(corpus, output, lambda: write_report(corpus, output, font=font, workers=jobs),
-                                quiet, "report", SUBFOLDERS)
+        with reuse_memory():  # this process is ours: freed memory kept for reuse (see analyse/_memory.py)
+            written = write_outputs(corpus, output, lambda: write_report(corpus, output, font=font, workers=jobs),
+                                    quiet, "report", SUBFOLDERS)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Column
@@ -495,8 +499,9 @@ def report(
                 bar.update(task, description=printable(description), completed=done, total=total)
                 bar.refresh()
 
-            written = write_outputs(corpus, output, lambda: write_report(
-                corpus, output, progress=progress, font=font, workers=jobs), quiet, "report", SUBFOLDERS)
+            with reuse_memory():
+                written = write_outputs(corpus, output, lambda: write_report(
+                    corpus, output, progress=progress, font=font, workers=jobs), quiet, "report", SUBFOLDERS)
     for d in corpus.diagnostics:  # said while writing (a 督办台账.xlsx in the folder that is not one)
         if d.code == "ledger" and not quiet:
             _say(_console(stderr=True), f"warning: {d}", "yellow")

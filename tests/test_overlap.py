@@ -200,6 +200,21 @@ def test_row_cutoffs():
         assert _row_cutoffs(M.indptr, M.data, k).tolist() == expected
 
 
+@pytest.mark.parametrize("values", ["ascending", "ties", "float32"])
+def test_row_cutoffs_of_long_rows(values):
+    """Rows longer than the sample the lower bound is taken from: the
+    largest values last, many equal values and zeros, single precision."""
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(0, 2000, 60)
+    ptr = np.r_[0, np.cumsum(lengths)]
+    v = {"ascending": np.sort(rng.random(ptr[-1])), "ties": rng.integers(0, 4, ptr[-1]).astype(float),
+         "float32": rng.random(ptr[-1]).astype(np.float32)}[values]
+    for k in (1, 12, 127, 129, 1500):
+        expected = [np.sort(v[a:b])[::-1][k - 1] if b - a > k else 0 for a, b in zip(ptr, ptr[1:])]
+        assert _row_cutoffs(ptr, v, k).tolist() == expected
+        assert _row_cutoffs(ptr, v, k, sample=8).tolist() == expected
+
+
 def random_unit_rows(n=80, m=60, seed=0):
     rng = np.random.default_rng(seed)
     X = sparse.random(n, m, density=0.12, random_state=rng, format="csr")
@@ -242,6 +257,24 @@ def test_candidate_matching_is_exact_with_every_candidate(top_k):
     assert everything and not candidates
     assert (i == a).all() and (j == b).all() and t == pytest.approx(s)
     assert set(zip(i.tolist(), j.tolist())) == brute_force(X, group, 0.2, top_k)
+
+
+@pytest.mark.parametrize("chunk", [3, 10_000])
+def test_task_vectors_are_the_two_sides_tfidf_side_by_side(monkeypatch, chunk):
+    """Built in one piece, the vectors are, to the last bit, the titles'
+    TF-IDF and the texts' (each side to unit length) side by side, each
+    row then to unit length."""
+    monkeypatch.setattr(overlap, "_CHUNK", chunk)
+    rng = np.random.default_rng(3)
+    chars = list("科技创新企业平台人才金融园区加强推进") + ["ab", "2024", "，", "\n"]
+    titles = ["".join(rng.choice(chars, rng.integers(0, 6))) for _ in range(40)]
+    texts = ["".join(rng.choice(chars, rng.integers(0, 30))) for _ in range(40)]
+    X = task_vectors(titles, texts)
+    expected = overlap._unit_rows(sparse.hstack([tfidf(char_ngrams(titles)[0]), tfidf(char_ngrams(texts)[0])],
+                                                format="csr"))
+    assert X.shape == expected.shape
+    assert (X.indptr == expected.indptr).all() and (X.indices == expected.indices).all()
+    assert (X.data == expected.data).all()
 
 
 def test_task_vectors_are_unit_rows():

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 __all__ = ["load_tables", "cluster_tables", "overlap_tables", "unit_load", "place_concentration", "lint_graph",
            "unit_pairs", "unit_clusters", "cluster_members", "cluster_places", "coordination", "coordinators",
            "function_matrix",
-           "place_similarity", "matching_tasks"]
+           "place_similarity", "matching_tasks", "reuse_memory"]
 
 _LAZY = {
     "load_tables": "load", "cluster_tables": "clusters", "overlap_tables": "overlap",
@@ -41,6 +41,7 @@ _LAZY = {
     "unit_pairs": "clusters", "unit_clusters": "clusters", "cluster_members": "clusters", "cluster_places": "clusters",
     "coordination": "clusters", "coordinators": "clusters",
     "function_matrix": "overlap", "place_similarity": "overlap", "matching_tasks": "overlap",
+    "reuse_memory": "_memory",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
                            unit_pairs)
     from .lint import lint_graph
     from .load import load_tables, place_concentration, unit_load
+    from ._memory import reuse_memory
     from .overlap import function_matrix, matching_tasks, overlap_tables, place_similarity
 
 

@@ -251,8 +251,10 @@ def _louvain_graph(n: int, x: np.ndarray, y: np.ndarray, w: np.ndarray):
     start-up)."""
     import igraph as ig
 
-    # the weights go with the graph as a list, not as an edge attribute (which costs more than the graph)
-    return ig.Graph(n=n, edges=np.column_stack([x, y]).tolist()), np.asarray(w, dtype=float).tolist()
+    # the weights go with the graph as a list, not as an edge attribute (which costs more than the graph);
+    # the edges as pairs of Python ints zipped from two lists (half the time of an array's rows as lists)
+    edges = list(zip(np.asarray(x).tolist(), np.asarray(y).tolist()))
+    return ig.Graph(n=n, edges=edges), np.asarray(w, dtype=float).tolist()
 
 
 def _louvain(graph, resolution: float, seed: int) -> np.ndarray:
@@ -469,12 +471,15 @@ def _null_modularity(null, resolution: float, seed: int) -> np.ndarray:
     block = max(1, 4_000_000 // max(n_u, 1))
     starts = range(0, n_t, block)
     probs = [P[task_class[start:start + block]][:, unit_class] for start in starts]  # the same for every run
+    draws = {prob.shape: np.empty(prob.shape) for prob in probs}  # (buffers drawn into again and again)
     rows, cols = [], []
     for r in range(n_runs):  # run after run, block after block: one random stream
         for start, prob in zip(starts, probs):
-            hit = np.nonzero(rng.random(prob.shape) < prob)
-            rows.append(hit[0] + (r * n_t + start))
-            cols.append(hit[1] + r * n_u)
+            draw = draws[prob.shape]
+            rng.random(out=draw)
+            hit = np.flatnonzero(draw < prob)  # row-major, as np.nonzero: row hit // n_u, column hit % n_u
+            rows.append(hit // n_u + (r * n_t + start))
+            cols.append(hit % n_u + r * n_u)
     # the runs' graphs side by side (block diagonal), projected at once: a pair never spans two runs
     rows, cols = np.concatenate(rows), np.concatenate(cols)
     Bs = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_runs * n_t, n_runs * n_u))
@@ -586,7 +591,11 @@ def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: i
         null = (model["fit"], weighting, null_runs, rank) if model is not None else None
         pieces.append((a[sel], b[sel], weight[sel], resolution, runs, seed, full, null))
         names.append(place)
-    # each place's ensemble is independent: in forked processes when there is much to do
+    # each place's ensemble is independent: in forked processes when there is much to do; igraph
+    # (which imports matplotlib, some 0.6 s) is imported here first, so that the workers inherit it
+    # rather than each importing it anew on every call
+    import igraph  # noqa: F401
+
     found_all = fork_map(_place_partition, pieces, workers=None if len(a) >= MIN_WORK else 1)
     for place, piece, found in zip(names, pieces, found_all):
         ids = np.unique(np.r_[piece[0], piece[1]])  # unit rows, graph order
@@ -777,6 +786,9 @@ def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_
         pieces.append(([text[k] for k in of_place[place]], [[local[k] for k in binds[m]] for m in mine], n_words,
                        place))
         owners.append(mine)
+    from .words import segmenter_available
+
+    segmenter_available()  # (the segmenter and its dictionary loaded once, here, for the workers to inherit)
     for mine, words in zip(owners, fork_map(_words_of_place, pieces,
                                             workers=None if len(tasks) >= MIN_WORK else 1)):
         for m, w in zip(mine, words):

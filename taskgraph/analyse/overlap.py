@@ -278,8 +278,61 @@ def task_vectors(titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matr
     their own, long texts drown the aim in shared policy wording. Every
     n-gram is kept, however common: the vectors, and so every similarity
     reported, are exact at any size."""
-    ct, cx = char_ngrams(titles)[0], char_ngrams(texts)[0]
-    return _unit_rows(sparse.hstack([tfidf(ct), tfidf(cx)], format="csr"))
+    titles, texts = list(titles), list(texts)
+    if len(titles) != len(texts):
+        raise ValueError("one title per text")
+    n = len(texts)
+    # both sides of a block of tasks counted by one worker (as char_ngrams counts them), then put
+    # side by side once, straight into the matrix's arrays: TF-IDF and unit lengths in place, as
+    # _unit_rows(hstack([tfidf(titles), tfidf(texts)])), without the copies in between
+    spans = [(lo, lo + _CHUNK) for lo in range(0, n, _CHUNK)]
+    _shared.update(titles=titles, texts=texts)
+    try:
+        blocks = fork_map(_vector_span, spans, workers=None if n >= MIN_WORK else 1)
+    finally:
+        _shared.pop("titles", None)
+        _shared.pop("texts", None)
+    vocab_t, vocab_x = (_merged_vocab([b[side][1] for b in blocks]) for side in (0, 1))
+    lt = np.concatenate([np.diff(b[0][0].indptr) for b in blocks]) if blocks else np.zeros(0, dtype=np.int64)
+    lx = np.concatenate([np.diff(b[1][0].indptr) for b in blocks]) if blocks else np.zeros(0, dtype=np.int64)
+    ptr = np.r_[0, np.cumsum(lt + lx)].astype(np.int64)
+    width = len(vocab_t) + len(vocab_x)
+    index_dtype = np.int32 if max(ptr[-1], width) < 2 ** 31 else np.int64
+    data, indices = np.empty(ptr[-1]), np.empty(ptr[-1], dtype=index_dtype)
+    for (lo, _), ((ct, vt), (cx, vx)) in zip(spans, blocks):
+        # a block's rows are one range of the matrix's entries: title entries, then text entries
+        side = [sparse.csr_matrix((m.data, np.searchsorted(vocab, codes)[m.indices], m.indptr),
+                                  shape=(m.shape[0], len(vocab)))
+                for m, codes, vocab in ((ct, vt, vocab_t), (cx, vx, vocab_x))]
+        both = sparse.hstack(side, format="csr")
+        a, b = ptr[lo], ptr[lo + ct.shape[0]]
+        indices[a:b] = both.indices
+        np.log(both.data, out=data[a:b])  # (the counts in double precision, as tfidf takes them)
+        data[a:b] += 1.0
+    blocks = None
+    df = np.bincount(indices, minlength=width)
+    idf = 1.0 + np.log((1.0 + n) / (1.0 + df))  # (as tfidf: the same N for both sides)
+    for a, b in _spans(len(data)):
+        data[a:b] *= idf[indices[a:b]]
+    # each side to unit length (the title of a row, then its text: rows of their own), then the row
+    sides = sparse.csr_matrix((data, indices, np.r_[0, np.cumsum(np.c_[lt, lx].ravel())]), shape=(2 * n, width))
+    X = sparse.csr_matrix((_unit_rows(sides).data, indices, ptr), shape=(n, width))
+    return _unit_rows(X)
+
+
+#: Tasks counted at a time by :func:`task_vectors` (as :func:`char_ngrams`' default chunk).
+_CHUNK = 10_000
+
+
+def _vector_span(span: tuple[int, int]):
+    lo, hi = span
+    return (_ngram_block(_shared["titles"][lo:hi], (2, 3)), _ngram_block(_shared["texts"][lo:hi], (2, 3)))
+
+
+def _merged_vocab(vocabs: list[np.ndarray]) -> np.ndarray:
+    """The sorted distinct codes of the blocks' vocabularies."""
+    vocab = np.sort(np.concatenate(vocabs)) if vocabs else np.zeros(0, dtype=np.uint64)
+    return vocab[np.r_[True, vocab[1:] != vocab[:-1]]] if len(vocab) else vocab
 
 
 # ------------------------------------------------------- functions × places
@@ -559,30 +612,68 @@ def _candidate_block(rows: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     return order[np.searchsorted(ptr, best, side="right") - 1 + lo], order[cols[best]]
 
 
-def _row_cutoffs(ptr: np.ndarray, v: np.ndarray, k: int, cells: int = 1 << 22) -> np.ndarray:
+def _row_cutoffs(ptr: np.ndarray, v: np.ndarray, k: int, sample: int = 128) -> np.ndarray:
     """The ``k``-th largest value of each row of a CSR matrix (``ptr``,
-    values ``v``), 0 for a row of ``k`` values or fewer. Rows are padded to a
-    power-of-two width, grouped by width, and partitioned together."""
+    values ``v``, none negative), 0 for a row of ``k`` values or fewer.
+
+    A row longer than ``sample`` is first cut down to its values from a
+    lower bound of the answer on: the ``k``-th largest of ``sample`` of its
+    values, evenly spaced along the row (the ``k``-th largest of a part of
+    a row is never above that of the whole row, so every value from the
+    answer up is kept, and the ``k``-th largest of what is kept is the
+    row's). A row of candidate products holds a thousand values or more,
+    of which a tenth or so pass; what is kept is then padded and
+    partitioned (:func:`_padded_kth`)."""
     lengths = np.diff(ptr)
     cutoff = np.zeros(len(lengths))
-    width = np.ones(len(lengths), dtype=np.int64) << np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
-    for w in _unique(width[lengths > k]):
-        rows = np.flatnonzero((width == w) & (lengths > k))
-        for chunk in np.array_split(rows, max(1, len(rows) * int(w) // cells)):
-            n = lengths[chunk]
-            dense = np.zeros((len(chunk), int(w)))
-            at = np.repeat(ptr[chunk], n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-            dense[np.repeat(np.arange(len(chunk)), n), at - np.repeat(ptr[chunk], n)] = v[at]
-            cutoff[chunk] = np.partition(dense, int(w) - k, axis=1)[:, int(w) - k]
+    rows = np.flatnonzero(lengths > k)
+    if not len(rows):
+        return cutoff
+    if k < sample < lengths[rows].max():
+        low = np.full(len(lengths), np.inf, dtype=v.dtype)  # a row of k values or fewer: keep none
+        low[rows] = -np.inf
+        big = rows[lengths[rows] > sample]
+        n = len(big)
+        at = ptr[big][:, None] + (np.arange(sample)[None, :] * lengths[big][:, None]) // sample  # spaced out
+        low[big] = np.partition(v[at], sample - k, axis=1)[:, sample - k]
+        keep = v >= np.repeat(low, lengths)
+        ptr = np.r_[0, np.cumsum(keep, dtype=ptr.dtype)][ptr]
+        v = v[keep]
+    cutoff[rows] = _padded_kth(ptr, v, k, rows)
     return cutoff
 
 
-def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 50_000) -> np.ndarray:
+def _padded_kth(ptr: np.ndarray, v: np.ndarray, k: int, rows: np.ndarray, cells: int = 1 << 22) -> np.ndarray:
+    """The ``k``-th largest value of each of ``rows`` (each of ``k`` values
+    or more, none negative) of a CSR matrix (``ptr``, ``v``): rows padded
+    with zeros to a power-of-two width, grouped by width, and partitioned
+    together."""
+    lengths = np.diff(ptr)[rows]
+    out = np.zeros(len(rows))
+    width = np.ones(len(rows), dtype=np.int64) << np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
+    for w in _unique(width):
+        at_w = np.flatnonzero(width == w)
+        for chunk in np.array_split(at_w, max(1, len(at_w) * int(w) // cells)):
+            n = lengths[chunk]
+            starts = ptr[rows[chunk]]
+            dense = np.zeros((len(chunk), int(w)), dtype=v.dtype)
+            offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+            dense[np.repeat(np.arange(len(chunk)), n), offset] = v[np.repeat(starts, n) + offset]
+            out[chunk] = np.partition(dense, int(w) - k, axis=1)[:, int(w) - k]
+    return out
+
+
+def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int | None = None) -> np.ndarray:
     """The exact cosine of each pair of rows ``(i[p], j[p])`` of ``X``
-    (unit rows): the dot product of the two full rows, in chunks of pairs."""
+    (unit rows): the dot product of the two full rows, in chunks of pairs
+    (default: as many as copy about :data:`_PAIR_ENTRIES` entries of each
+    side; the copies of a chunk stay small enough for the allocator to
+    reuse their memory, rather than map fresh memory for every chunk)."""
     if not len(i):
         return np.zeros(0)
     X = _shared_columns(X)
+    if chunk is None:
+        chunk = max(1, int(_PAIR_ENTRIES * X.shape[0] / max(X.nnz, 1)))
     _shared.update(X=X, i=i, j=j)
     try:  # chunks are independent: in forked processes (which share X) for many pairs
         parts = fork_map(_pair_chunk, [(lo, lo + chunk) for lo in range(0, len(i), chunk)],
@@ -590,6 +681,10 @@ def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: i
     finally:
         _shared.clear()
     return np.concatenate(parts)
+
+
+#: Entries of each side's rows copied per chunk of pairs by :func:`pair_similarity` (some 12 MB).
+_PAIR_ENTRIES = 1 << 20
 
 
 def _shared_columns(X: sparse.csr_matrix) -> sparse.csr_matrix:
