@@ -305,3 +305,15 @@ def test_the_png_is_the_pdf_rasterised_at_300_dpi():
     ink_a, ink_b = (a < 128).mean(), (b < 128).mean()
     assert ink_b > 0.005 and abs(ink_a - ink_b) < 0.1 * ink_b  # the same marks and glyphs, not a blank page
     assert np.abs(a - b).mean() < 4  # of 255: antialiasing differs, nothing else
+
+
+def test_every_kind_of_figure_has_its_place_in_the_drawing_order():
+    """The workers take the costliest figures first; a kind left out of the
+    order would be drawn last, alone, whatever it costs."""
+    kinds = {name for name in dir(figures) if name.endswith("_figure") and not name.startswith("_")
+             and name not in ("save_figure",) and callable(getattr(figures, name))}
+    assert kinds == set(figures._COSTLIEST_FIRST)
+    jobs = [figures.FigureJob(f"j{k}", plot, ()) for k, plot in enumerate(
+        ["unit_load_figure", "matrix_figure", "function_load_figure", "bipartite_figure", "matrix_figure"])]
+    order = [job.name for job in figures._longest_first(jobs)]
+    assert order == ["j1", "j4", "j3", "j0", "j2"]
