@@ -369,6 +369,20 @@ def test_word_rows_written_as_xml_are_those_python_docx_makes():
     assert fast == slow
 
 
+def test_zip_members_packed_once_join_as_the_stable_zip_writes_them():
+    from taskgraph.render import _xl
+
+    members = [("[Content_Types].xml", b"<Types/>" * 50), ("docProps/core.xml",
+               b"<cp><dcterms:created x='1'>2024-05-06T07:08:09Z</dcterms:created></cp>"),
+               ("word/document.xml", "中文&".encode() * 3000), ("empty", b"")]
+    buf = io.BytesIO()
+    stable = _xl.StableZip(buf)
+    for name, body in members:
+        stable.write(name, body)
+    stable.close()
+    assert _xl.packed_zip([_xl.packed_member(n, b) for n, b in members]) == buf.getvalue()
+
+
 def test_workbooks_that_find_styles_by_identity_write_the_same_file():
     """``_xl.workbook()`` looks a style object up by identity before hashing
     it (fast); the file must be the one openpyxl's own workbook writes, with
