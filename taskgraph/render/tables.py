@@ -1148,14 +1148,33 @@ def write_division_docx(plan: Plan, path: str | Path, full_text: bool = FULL_TEX
     """The 分工表 as a Word document: A4 landscape, a real table whose header
     row repeats on every page, rows never split across pages, section rows
     merged across and kept with the next row, page numbers in the footer,
-    GB/T 9704 fonts (:func:`_docx_document`)."""
+    GB/T 9704 fonts (:func:`_docx_document`). Made from the Word skeleton
+    (:func:`_docx_file`): the bytes python-docx makes
+    (:func:`_division_document`), which makes it where the skeleton cannot."""
+    header = _headers(full_text)
+    data = _docx_file(division_title(plan), "", _table_xml(header, _DOCX_WIDTHS_MM[full_text],
+                                                           _division_docx_rows(plan, full_text),
+                                                           centred=(0, len(header) - 1),
+                                                           emphasis=_columns(full_text).index("lead")))
+    if data is None:
+        data = _docx_bytes(_division_document(plan, full_text))
+    return atomic_write(path, data)
+
+
+def _division_docx_rows(plan: Plan, full_text: bool) -> Iterable:
+    return ((row if isinstance(row, GroupRow) else (_task_cells(row, full_text), row.unassigned))
+            for row in division_rows(plan))
+
+
+def _division_document(plan: Plan, full_text: bool = FULL_TEXT):
+    """The 分工表 built through python-docx: the reference the skeleton's
+    files are held to (tests/test_render_tables.py), and what writes a file
+    the skeleton cannot."""
     header = _headers(full_text)
     doc = _docx_document(division_title(plan))
-    rows = ((row if isinstance(row, GroupRow) else (_task_cells(row, full_text), row.unassigned))
-            for row in division_rows(plan))
-    _docx_table(doc, header, _DOCX_WIDTHS_MM[full_text], rows, centred=(0, len(header) - 1),
-                emphasis=_columns(full_text).index("lead"))
-    return atomic_write(path, _docx_bytes(doc))
+    _docx_table(doc, header, _DOCX_WIDTHS_MM[full_text], _division_docx_rows(plan, full_text),
+                centred=(0, len(header) - 1), emphasis=_columns(full_text).index("lead"))
+    return doc
 
 
 def _cant_split(tr) -> None:
