@@ -121,3 +121,96 @@ def test_docx_per_unit_ready_to_send(tmp_path):
     assert [c.text for c in support.rows[1].cells][4] == "区科技局"  # who leads the task it supports
     assert all(r._tr.find(f"{W}trPr/{W}cantSplit") is not None for t in doc.tables for r in t.rows)
     assert [t.text.strip() for t in doc.sections[0].footer._element.iter(f"{W}instrText")] == ["PAGE", "NUMPAGES"]
+
+
+# ------------------------------------------------ the Word skeleton, held to python-docx
+
+def _members(data: bytes) -> list[tuple[str, bytes]]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return [(i.filename, z.read(i)) for i in z.infolist()]
+
+
+def _same_file(fast: bytes, reference: bytes) -> None:
+    """Every member (names, order, bytes), then the zip itself."""
+    got, want = _members(fast), _members(reference)
+    assert [n for n, _ in got] == [n for n, _ in want]
+    for (name, a), (_, b) in zip(got, want):
+        assert a == b, name
+    assert fast == reference
+
+
+def _duty(k: int, text: str = "", others: str = "区财政局", plan: str = "测试区行动方案") -> duties.Duty:
+    return duties.Duty(plan, f"p{k % 2}.txt", k, f"一/{k}", "一、重点任务", f"任务{k}{text}", f"内容{k}。{text}",
+                       "2025年底" if k % 3 else "", others)
+
+
+_ODD = "&<>\"' ＆ a\tb\nc\rd  "  # what XML escapes, breaks, spaces at both ends
+_SKELETON_UNITS = {
+    "lead only": duties.UnitDuties("测试区", "u1", "区科技局", lead=[_duty(1), _duty(2)]),
+    "support only": duties.UnitDuties("测试区", "u2", "区财政局", support=[_duty(3, others="区科技局、区民政局")]),
+    "none": duties.UnitDuties("测试区", "u3", "区统计局"),
+    "collective": duties.UnitDuties("测试区", "u4", "各县(市)区政府(管委会)", collective=True,
+                                    lead=[_duty(4)], support=[_duty(5), _duty(6)]),
+    "odd names": duties.UnitDuties("测试区", "u5", f"区<市场>监管&局\"'{_ODD}", lead=[_duty(7, _ODD, others=_ODD)],
+                                   support=[_duty(8, _ODD, plan=f"方案{_ODD}")]),
+    "long text": duties.UnitDuties("测试区", "u6", "区" + "发展和改革" * 40 + "局",
+                                   lead=[_duty(k, "推进" * 600, others="、".join(f"单位{j}" for j in range(60)))
+                                         for k in range(40)]),
+}
+
+
+@pytest.mark.parametrize("several", [False, True], ids=["one plan", "several plans"])
+@pytest.mark.parametrize("kind", list(_SKELETON_UNITS))
+def test_duty_docx_from_the_skeleton_is_python_docxs_file(tmp_path, kind, several):
+    """A 责任清单 is made from the Word skeleton (shared parts made once) and
+    its own document.xml written as text: the file must be the one
+    python-docx makes, member for member and byte for byte."""
+    from taskgraph.render import tables
+
+    unit = _SKELETON_UNITS[kind]
+    place = f"测试区{_ODD}" if kind == "odd names" else "测试区"
+    fast = tables._docx_file(duties.duty_title(unit), place, duties._duty_xml(unit, several))
+    assert fast is not None  # made from the skeleton, not left to python-docx
+    _same_file(fast, tables._docx_bytes(duties._duty_document(place, unit, several)))
+    assert duties.write_duty_docx(place, unit, several, tmp_path / "u.docx").read_bytes() == fast
+
+
+def test_the_skeleton_follows_the_language_of_the_footer(tmp_path):
+    from taskgraph import messages
+    from taskgraph.render import tables
+
+    unit = _SKELETON_UNITS["collective"]
+    with messages.language("en"):
+        english = duties.write_duty_docx("测试区", unit, False, tmp_path / "en.docx").read_bytes()
+        _same_file(english, tables._docx_bytes(duties._duty_document("测试区", unit, False)))
+    chinese = duties.write_duty_docx("测试区", unit, False, tmp_path / "zh.docx").read_bytes()
+    assert chinese != english
+    _same_file(chinese, tables._docx_bytes(duties._duty_document("测试区", unit, False)))
+
+
+def test_what_the_skeleton_cannot_write_is_left_to_python_docx(tmp_path):
+    """A title longer than python-docx takes for a document property, or a
+    character XML cannot hold: no file from the skeleton; python-docx then
+    does what it does (here it refuses, as before)."""
+    from taskgraph.render import tables
+
+    for name in ("区" * 260, "区\x01局"):
+        unit = duties.UnitDuties("测试区", "u", name, lead=[_duty(1)])
+        assert tables._docx_file(duties.duty_title(unit), "测试区", duties._duty_xml(unit, False)) is None
+        with pytest.raises(ValueError):
+            tables._docx_bytes(duties._duty_document("测试区", unit, False))
+        with pytest.raises(ValueError):
+            duties.write_duty_docx("测试区", unit, False, tmp_path / "u.docx")
+
+
+def test_seeds_duty_files_from_the_skeleton_are_python_docxs(lists):
+    from taskgraph.render import tables
+
+    for place, units in lists.items():
+        several = duties._several_plans(units)
+        for unit in units[:4] + units[-2:]:
+            fast = tables._docx_file(duties.duty_title(unit), place, duties._duty_xml(unit, several))
+            _same_file(fast, tables._docx_bytes(duties._duty_document(place, unit, several)))

@@ -369,6 +369,42 @@ def test_word_rows_written_as_xml_are_those_python_docx_makes():
     assert fast == slow
 
 
+@pytest.mark.parametrize("full_text", [False, True], ids=["short", "full text"])
+@pytest.mark.parametrize("odd", [False, True], ids=["plain", "odd text"])
+def test_division_docx_from_the_skeleton_is_python_docxs_file(tmp_path, full_text, odd):
+    """The 分工表 is made from the Word skeleton like the 责任清单: the file
+    must be the one python-docx makes, member for member and byte for byte
+    (group rows of every level, an unassigned row, XML-special text)."""
+    import dataclasses
+    import zipfile
+
+    plan = make_plan("引进<高层次>人才 & \"团队\"\t'带头人'\n " * (30 if odd else 1))
+    if odd:
+        plan = dataclasses.replace(plan, info=dataclasses.replace(plan.info, title="测试市<科技>&创新\r\"方案\"'"))
+    fast = tables.write_division_docx(plan, tmp_path / "t.docx", full_text=full_text).read_bytes()
+    reference = tables._docx_bytes(tables._division_document(plan, full_text))
+    assert tables._skeleton(tables._skeleton_key()) is not None  # made from the skeleton
+    with zipfile.ZipFile(io.BytesIO(fast)) as a, zipfile.ZipFile(io.BytesIO(reference)) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+    assert fast == reference
+
+
+def test_zip_members_packed_once_join_as_the_stable_zip_writes_them():
+    from taskgraph.render import _xl
+
+    members = [("[Content_Types].xml", b"<Types/>" * 50), ("docProps/core.xml",
+               b"<cp><dcterms:created x='1'>2024-05-06T07:08:09Z</dcterms:created></cp>"),
+               ("word/document.xml", "中文&".encode() * 3000), ("empty", b"")]
+    buf = io.BytesIO()
+    stable = _xl.StableZip(buf)
+    for name, body in members:
+        stable.write(name, body)
+    stable.close()
+    assert _xl.packed_zip([_xl.packed_member(n, b) for n, b in members]) == buf.getvalue()
+
+
 def test_workbooks_that_find_styles_by_identity_write_the_same_file():
     """``_xl.workbook()`` looks a style object up by identity before hashing
     it (fast); the file must be the one openpyxl's own workbook writes, with

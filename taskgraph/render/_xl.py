@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import io
 import re
+import struct
 import zipfile
+import zlib
 from typing import Sequence
 
 from ..safe import xlsx_text
@@ -142,15 +144,69 @@ class StableZip:
 
     def write(self, name, body: bytes) -> None:
         name = getattr(name, "membername", name)
-        if name == "docProps/core.xml":
-            body = _DATE_RE.sub(rb"\g<1>" + _FIXED_DATE.encode() + rb"\g<2>", body)
-        entry = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        self._zip.writestr(entry, body)
+        self._zip.writestr(_entry(name), _fixed_dates(name, body))
 
     def close(self) -> None:
         self._zip.close()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    return entry
+
+
+def _fixed_dates(name: str, body: bytes) -> bytes:
+    if name == "docProps/core.xml":
+        body = _DATE_RE.sub(rb"\g<1>" + _FIXED_DATE.encode() + rb"\g<2>", body)
+    return body
+
+
+# A member of a StableZip compressed on its own, to be put in many zips: the
+# parts every Word file of a kind shares are compressed once per run, not once
+# a file (the styles alone are 800 kB of XML). The bytes are those zipfile
+# writes for StableZip into a seekable buffer (local header with the sizes,
+# the data, then the central directory): tests/test_duties.py holds whole
+# files made this way to StableZip's.
+_CENTRAL_HEAD = zipfile.structCentralDir.removesuffix("2L") + "L"  # the record up to its header offset
+
+
+def packed_member(name: str, body: bytes) -> tuple[bytes, bytes, bytes]:
+    """``(local record, central record up to its offset, name)`` of one
+    member, as :class:`StableZip` would write it; :func:`packed_zip` joins
+    them."""
+    body = _fixed_dates(name, body)
+    entry = _entry(name)
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    data = compressor.compress(body) + compressor.flush()
+    entry.CRC, entry.compress_size, entry.file_size = zlib.crc32(body), len(data), len(body)
+    if max(entry.file_size, entry.compress_size) > zipfile.ZIP64_LIMIT:
+        raise ValueError(f"{name}: too large for a zip without ZIP64")
+    filename = name.encode("ascii")
+    y, mo, d, h, mi, sec = entry.date_time
+    central = struct.pack(_CENTRAL_HEAD, zipfile.stringCentralDir, entry.create_version, entry.create_system,
+                          entry.extract_version, entry.reserved, entry.flag_bits, entry.compress_type,
+                          h << 11 | mi << 5 | sec // 2, (y - 1980) << 9 | mo << 5 | d, entry.CRC,
+                          entry.compress_size, entry.file_size, len(filename), 0, 0, 0, entry.internal_attr,
+                          entry.external_attr)
+    return entry.FileHeader(False) + data, central, filename
+
+
+def packed_zip(members: Sequence[tuple[bytes, bytes, bytes]]) -> bytes:
+    """The zip of :func:`packed_member` members, in their order: the bytes
+    :class:`StableZip` writes for the same members."""
+    records, central, offset = [], [], 0
+    for local, head, filename in members:
+        if offset > zipfile.ZIP64_LIMIT:
+            raise ValueError("too large for a zip without ZIP64")
+        central.append(head + struct.pack("<L", offset) + filename)
+        records.append(local)
+        offset += len(local)
+    directory = b"".join(central)
+    end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(members), len(members),
+                      len(directory), offset, 0)
+    return b"".join(records) + directory + end
 
 
 def stable_zip(data: bytes) -> bytes:

@@ -229,14 +229,48 @@ _DOCX_WIDTHS = {False: (12, 40, 50, 85, 45, 25), True: (12, 36, 34, 40, 70, 40, 
 def write_duty_docx(place: str, unit: UnitDuties, several_plans: bool, path: str | Path) -> Path:
     """One unit's list as a Word document to send to it: its name as the
     title, its counts, then its lead tasks and its supported tasks, each a
-    table (header repeated, rows never split, page numbers)."""
+    table (header repeated, rows never split, page numbers). Made from the
+    Word skeleton (:func:`tables._docx_file`): the bytes python-docx makes
+    (:func:`_duty_document`), which makes it where the skeleton cannot."""
+    data = tables._docx_file(duty_title(unit), place, _duty_xml(unit, several_plans))
+    if data is None:
+        data = tables._docx_bytes(_duty_document(place, unit, several_plans))
+    return atomic_write(path, data)
+
+
+def _summary(unit: UnitDuties) -> str:
+    t = messages.text
+    return (t("duty.summary", lead=len(unit.lead), support=len(unit.support), total=unit.total)
+            + (t("duty.collective") if unit.collective else ""))
+
+
+def _duty_xml(unit: UnitDuties, several_plans: bool) -> str:
+    """The body of :func:`_duty_document` after its title, as Word XML text."""
+    t = messages.text
+    body, heading = tables.style.OFFICE_BODY_FONT, tables.style.OFFICE_HEADING_FONT
+    out = [f"<w:p>{tables._run_xml(_summary(unit), body, size=24)}</w:p>"]
+    widths = _DOCX_WIDTHS[several_plans]
+    for role, duties in (("lead", unit.lead), ("support", unit.support)):
+        out.append('<w:p><w:pPr><w:keepNext/><w:spacing w:before="160"/></w:pPr>'
+                   f'{tables._run_xml(t(f"duty.{role}_heading", n=len(duties)), heading, size=28)}</w:p>')
+        if not duties:
+            out.append(f'<w:p>{tables._run_xml(t("duty.none"), body, size=21)}</w:p>')
+            continue
+        cols = _columns(several_plans, role)
+        out.append(tables._table_xml(cols, widths, ((_cells(d, several_plans), False) for d in duties),
+                                     centred=(0, len(cols) - 1)))
+    return "".join(out)
+
+
+def _duty_document(place: str, unit: UnitDuties, several_plans: bool):
+    """The 责任清单 built through python-docx: the reference the skeleton's
+    files are held to (tests/test_duties.py), and what writes a file the
+    skeleton cannot."""
     from docx.shared import Pt
 
     t = messages.text
     doc = tables._docx_document(duty_title(unit), place)
-    p = doc.add_paragraph()
-    tables._run(p, t("duty.summary", lead=len(unit.lead), support=len(unit.support), total=unit.total)
-                + (t("duty.collective") if unit.collective else ""), tables.style.OFFICE_BODY_FONT, Pt(12))
+    tables._run(doc.add_paragraph(), _summary(unit), tables.style.OFFICE_BODY_FONT, Pt(12))
     widths = _DOCX_WIDTHS[several_plans]
     for role, duties in (("lead", unit.lead), ("support", unit.support)):
         h = doc.add_paragraph()
@@ -249,7 +283,7 @@ def write_duty_docx(place: str, unit: UnitDuties, several_plans: bool, path: str
         cols = _columns(several_plans, role)
         tables._docx_table(doc, cols, widths, ((_cells(d, several_plans), False) for d in duties),
                            centred=(0, len(cols) - 1))
-    return atomic_write(path, tables._docx_bytes(doc))
+    return doc
 
 
 def duty_files(lists: Mapping[str, Sequence[UnitDuties]], place_stems: Mapping[str, str]) -> list[tuple[str, str]]:

@@ -935,7 +935,19 @@ def _docx_table(doc, header: Sequence[str], widths_mm: Sequence[float], rows: It
     # objects a cell cost about a millisecond (a 4,000-task 分工表 took
     # 30 s, 883 责任清单 70 s); the XML is the same, element for element
     # (tests/test_render_tables.py holds it against python-docx's own)
-    twips = [width.twips for width in widths]
+    chunks = _rows_xml(rows, [width.twips for width in widths], centred, emphasis)
+    if chunks:
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(chunks)}</w:tbl>")
+        table._tbl.extend(list(parsed))
+    return table
+
+
+def _rows_xml(rows: Iterable, twips: Sequence[int], centred: Sequence[int] = (),
+              emphasis: int | None = None) -> list[str]:
+    """The body rows of :func:`_docx_table` as Word XML text, one ``w:tr`` each."""
     chunks: list[str] = []
     for row in rows:
         if isinstance(row, GroupRow):
@@ -953,13 +965,7 @@ def _docx_table(doc, header: Sequence[str], widths_mm: Sequence[float], rows: It
             run = _run_xml(text, style.OFFICE_BODY_FONT, bold=bool(unassigned and j == emphasis))
             cells.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/>{shade}</w:tcPr><w:p>{jc}{run}</w:p></w:tc>')
         chunks.append(f"<w:tr>{_CANT_SPLIT}{''.join(cells)}</w:tr>")
-    if chunks:
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import nsdecls
-
-        parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(chunks)}</w:tbl>")
-        table._tbl.extend(list(parsed))
-    return table
+    return chunks
 
 
 _CANT_SPLIT = '<w:trPr><w:cantSplit w:val="true"/></w:trPr>'
@@ -1016,18 +1022,159 @@ def _docx_bytes(doc) -> bytes:
     return buf.getvalue()
 
 
+# The Word skeleton. Every Word file here is python-docx's Document() set up
+# by _docx_document: but for word/document.xml and the title in
+# docProps/core.xml, each holds the same parts (styles, font table, footer,
+# settings, theme, …). Making them cost ~15 ms a file (Document() alone
+# 11 ms) and compressing them ~12 ms more (the styles are 800 kB of XML): a
+# 责任清单 took ~40 ms, the 4,174 of a large plan about two minutes. So they are made
+# and compressed once a process (per language: the footer holds words), and a
+# file is its document.xml written as text and the zip joined.
+# python-docx stays the reference: a skeleton checks itself against it when
+# made (none is used otherwise), a file it cannot write as python-docx would
+# is left to python-docx, and tests/test_duties.py holds whole files to it.
+
+_MARK = "\ue000taskgraph\ue000"  # a title no plan writes (private use area), found again in the parts
+# what lxml refuses in a text (python-docx then raises): such a file is left to it
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TITLE_LIMIT = 255  # python-docx's for a document property
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    members: tuple  # packed zip members in python-docx's order, a name where a file has its own
+    document: tuple[str, str]  # word/document.xml up to the body's first paragraph, and from its w:sectPr on
+    core: tuple[str, str]  # docProps/core.xml before and after the title
+
+    def docx(self, title: str, body: str) -> bytes | None:
+        if len(title) > _TITLE_LIMIT or _XML_INVALID.search(body):
+            return None
+        own = {"word/document.xml": (self.document[0] + body + self.document[1]).encode("utf-8"),
+               "docProps/core.xml": (self.core[0] + _xml_text(title) + self.core[1]).encode("utf-8")}
+        return _xl.packed_zip([m if isinstance(m, tuple) else _xl.packed_member(m, own[m]) for m in self.members])
+
+
+def _xml_text(text: str) -> str:
+    """A text as lxml writes it in an element (``\\r`` as a character reference)."""
+    return html.escape(text, quote=False).replace("\r", "&#13;")
+
+
+def _heading_xml(title: str, subtitle: str = "") -> str:
+    """The title and subtitle paragraphs of :func:`_docx_document`, as XML text."""
+    out = ('<w:p><w:pPr><w:spacing w:after="120"/><w:jc w:val="center"/></w:pPr>'
+           f'{_run_xml(title, style.OFFICE_TITLE_FONT, bold=True, size=36)}</w:p>')
+    if subtitle:
+        out += f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{_run_xml(subtitle, style.OFFICE_BODY_FONT, size=24)}</w:p>'
+    return out
+
+
+def _table_xml(header: Sequence[str], widths_mm: Sequence[float], rows: Iterable,
+               centred: Sequence[int] = (), emphasis: int | None = None) -> str:
+    """The table :func:`_docx_table` makes, as XML text."""
+    from docx.shared import Mm
+
+    twips = [Mm(w).twips for w in widths_mm]
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+    head = "".join(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/>{_shade_xml(_HEADER_FILL)}</w:tcPr>'
+                   f'<w:p><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr>'
+                   f'{_run_xml(text, style.OFFICE_HEADING_FONT, size=21)}</w:p></w:tc>'
+                   for w, text in zip(twips, header))
+    return ('<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" '
+            'w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
+            f'<w:tblGrid>{grid}</w:tblGrid>'
+            f'<w:tr><w:trPr><w:cantSplit w:val="true"/><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>'
+            f"{''.join(_rows_xml(rows, twips, centred, emphasis))}</w:tbl>")
+
+
+def _skeleton_key() -> tuple:
+    """What the shared parts hold that can change within a process."""
+    t = messages.text
+    return (t("division.page_before"), t("division.page_middle"), t("division.page_after"),
+            style.OFFICE_BODY_FONT, style.OFFICE_HEADING_FONT, style.OFFICE_TITLE_FONT, style.OFFICE_LATIN_FONT,
+            tuple((k, tuple(v)) for k, v in style.OFFICE_FALLBACKS.items()))
+
+
+@functools.lru_cache(maxsize=4)
+def _skeleton(key: tuple) -> _Skeleton | None:
+    """The skeleton for the words and fonts in force (``key``), or None when
+    python-docx's files cannot be made from it (another python-docx, lxml or
+    zipfile writing otherwise): every file is then made by python-docx."""
+    import zipfile
+
+    try:
+        members: list = []
+        parts: dict[str, str] = {}
+        with zipfile.ZipFile(io.BytesIO(_docx_bytes(_docx_document(_MARK)))) as z:
+            for info in z.infolist():
+                if info.filename in ("word/document.xml", "docProps/core.xml"):
+                    parts[info.filename] = z.read(info).decode("utf-8")
+                    members.append(info.filename)
+                else:
+                    members.append(_xl.packed_member(info.filename, z.read(info)))
+        document = parts["word/document.xml"]
+        start = document.index("<w:body>") + len("<w:body>")
+        end = document.rindex("<w:sectPr")
+        if document[start:end] != _heading_xml(_MARK):
+            return None
+        before, mark, after = parts["docProps/core.xml"].partition(f"<dc:title>{_MARK}</dc:title>")
+        if not mark or _MARK in after:
+            return None
+        skeleton = _Skeleton(tuple(members), (document[:start], document[end:]),
+                             (before + "<dc:title>", "</dc:title>" + after))
+        # the check: a file with a title, a subtitle and a table of each kind of row
+        title, subtitle = "自检 &<>\"' a\tb\r\nc", "副标题 &amp;"
+        header, widths = ["序号", "任务", "单位"], (12, 97, 50)
+        rows = [GroupRow(0, "一、总体要求"), GroupRow(3, "（一）&"), (("1", " 甲<任务> ", "市发展改革委"), False),
+                (("2", "乙\n任务", ""), True)]
+        doc = _docx_document(title, subtitle)
+        _docx_table(doc, header, widths, rows, centred=(0, 2), emphasis=2)
+        made = skeleton.docx(title, _heading_xml(title, subtitle) + _table_xml(header, widths, rows, (0, 2), 2))
+        return skeleton if made == _docx_bytes(doc) else None
+    except (AttributeError, KeyError, ValueError, UnicodeError, zipfile.BadZipFile):  # pragma: no cover
+        return None
+
+
+def _docx_file(title: str, subtitle: str, content: str) -> bytes | None:
+    """The bytes :func:`_docx_bytes` gives for ``_docx_document(title,
+    subtitle)`` followed by ``content`` (Word XML text), made from the
+    skeleton; None where python-docx must make it (no skeleton, a title too
+    long for it, a character it refuses)."""
+    skeleton = _skeleton(_skeleton_key())
+    return None if skeleton is None else skeleton.docx(title, _heading_xml(title, subtitle) + content)
+
+
 def write_division_docx(plan: Plan, path: str | Path, full_text: bool = FULL_TEXT) -> Path:
     """The 分工表 as a Word document: A4 landscape, a real table whose header
     row repeats on every page, rows never split across pages, section rows
     merged across and kept with the next row, page numbers in the footer,
-    GB/T 9704 fonts (:func:`_docx_document`)."""
+    GB/T 9704 fonts (:func:`_docx_document`). Made from the Word skeleton
+    (:func:`_docx_file`): the bytes python-docx makes
+    (:func:`_division_document`), which makes it where the skeleton cannot."""
+    header = _headers(full_text)
+    data = _docx_file(division_title(plan), "", _table_xml(header, _DOCX_WIDTHS_MM[full_text],
+                                                           _division_docx_rows(plan, full_text),
+                                                           centred=(0, len(header) - 1),
+                                                           emphasis=_columns(full_text).index("lead")))
+    if data is None:
+        data = _docx_bytes(_division_document(plan, full_text))
+    return atomic_write(path, data)
+
+
+def _division_docx_rows(plan: Plan, full_text: bool) -> Iterable:
+    return ((row if isinstance(row, GroupRow) else (_task_cells(row, full_text), row.unassigned))
+            for row in division_rows(plan))
+
+
+def _division_document(plan: Plan, full_text: bool = FULL_TEXT):
+    """The 分工表 built through python-docx: the reference the skeleton's
+    files are held to (tests/test_render_tables.py), and what writes a file
+    the skeleton cannot."""
     header = _headers(full_text)
     doc = _docx_document(division_title(plan))
-    rows = ((row if isinstance(row, GroupRow) else (_task_cells(row, full_text), row.unassigned))
-            for row in division_rows(plan))
-    _docx_table(doc, header, _DOCX_WIDTHS_MM[full_text], rows, centred=(0, len(header) - 1),
-                emphasis=_columns(full_text).index("lead"))
-    return atomic_write(path, _docx_bytes(doc))
+    _docx_table(doc, header, _DOCX_WIDTHS_MM[full_text], _division_docx_rows(plan, full_text),
+                centred=(0, len(header) - 1), emphasis=_columns(full_text).index("lead"))
+    return doc
 
 
 def _cant_split(tr) -> None:
