@@ -152,64 +152,16 @@ class Corpus:
     def records(self) -> dict[str, list[dict]]:
         """All tables as lists of dicts (stable order, no pandas)."""
         tasks, edges, docs = [], [], []
-        per_unit: dict[str, dict] = {}
+        # plans put in by hand may share a name: then a unit's tasks are told apart by (doc, task)
+        per_unit = UnitTally(distinct_docs=len({p.info.doc for p in self.plans}) == len(self.plans))
         for plan in self.plans:
-            info = plan.info
-            roles: dict[str, list[str]] = {}
-            for a in plan.assignments:
-                roles.setdefault(a.task_id, []).append(a.role)
-            task_checks = {t.task_id: t.check for t in plan.tasks if t.check}
-            for t in plan.tasks:
-                r = roles.get(t.task_id, [])
-                tasks.append({
-                    "doc": t.doc, "place": info.place, "task_id": t.task_id, "path": t.path,
-                    "title": t.title, "text": t.text, "deadline": t.deadline,
-                    "n_lead": r.count("lead"), "n_support": r.count("support"),
-                    "status": "assigned" if r else "unassigned", "kind": t.kind, "line": t.line,
-                    "section": " / ".join(t.section), "annotation": t.annotation, "written": t.written,
-                    "check": joined(t.check),
-                })
-            plan_units = set()
-            for a in plan.assignments:
-                u = self.units[(a.doc, a.unit)]
-                plan_units.add(u.unit_id)
-                edges.append({
-                    "doc": a.doc, "place": info.place, "task_id": a.task_id, "unit": a.unit,
-                    "unit_id": u.unit_id, "function": u.function, "role": a.role, "line": a.line,
-                    "order": a.order, "known": u.known, "collective": u.collective,
-                    # where the name stands on its line as written (empty when not known)
-                    "start": a.start if a.start >= 0 else "", "end": a.end if a.end >= 0 else "",
-                    "written": a.written, "how": a.how,
-                    # the edge's own reasons to look, those of its task, and a name the gazetteer lacks
-                    "check": joined((*a.check, *task_checks.get(a.task_id, ()),
-                                     *(() if u.known or u.collective else ("unknown-unit",)))),
-                })
-                row = per_unit.setdefault(u.unit_id, {
-                    "place": u.place, "unit_id": u.unit_id, "name": u.name, "function": u.function,
-                    "level": u.level, "known": u.known, "collective": u.collective, "names": {},
-                    "tasks": set(), "lead": 0, "support": 0,
-                })
-                row["names"][a.unit] = None
-                row["tasks"].add((a.doc, a.task_id))
-                row[a.role] += 1
-            n_assigned = len({t.task_id for t in plan.tasks} & set(roles))
-            d = asdict(info)
-            d.update({
-                "source": decoded(plan.source), "n_tasks": len(plan.tasks), "n_assigned": n_assigned,
-                "n_unassigned": len(plan.tasks) - n_assigned, "n_edges": len(plan.assignments),
-                "n_units": len(plan_units),
-                "n_warnings": sum(1 for x in plan.diagnostics if x.level != "info"),
-            })
-            docs.append({k: d.get(k, "") for k in DOCUMENT_COLUMNS})
-        units = []
-        for row in sorted(per_unit.values(), key=lambda r: (r["place"], r["unit_id"])):
-            row = dict(row)
-            row["names"] = "、".join(row["names"])
-            row["n_tasks"] = len(row.pop("tasks"))
-            units.append({k: row[k] for k in UNIT_COLUMNS})
-        warnings = [{"file": decoded(x.source), "line": x.line if x.line is not None else "", "level": x.level,
-                     "code": x.code, "message": decoded(x.message)} for x in self.diagnostics]
-        return {"documents": docs, "tasks": tasks, "assignments": edges, "units": units, "warnings": warnings}
+            rows = plan_records(plan, self.units, per_unit)
+            tasks += rows["tasks"]
+            edges += rows["assignments"]
+            docs.append(rows["document"])
+        warnings = [warning_record(x) for x in self.diagnostics]
+        return {"documents": docs, "tasks": tasks, "assignments": edges, "units": per_unit.records(),
+                "warnings": warnings}
 
     # --------------------------------------------------------- DataFrames
     def _frame(self, name: str, columns: list[str]) -> "pd.DataFrame":
@@ -255,6 +207,108 @@ class Corpus:
             "unknown_units": len(unknown),
             "warnings": sum(1 for d in self.diagnostics if d.level == "warning"),
         }
+
+
+class UnitTally:
+    """The rows of the units table, counted plan by plan (see :func:`plan_records`).
+
+    A unit's ``n_tasks`` is the number of distinct tasks it is assigned,
+    counted per plan: plans of a corpus never share a name, so the tasks of
+    two plans are never the same task, and nothing of a plan is kept once it
+    is counted. With ``distinct_docs=False`` (plans put together by hand
+    that may share a name) the ``(doc, task)`` pairs are kept instead."""
+
+    def __init__(self, distinct_docs: bool = True) -> None:
+        self.rows: dict[str, dict] = {}
+        self._pairs = None if distinct_docs else {}
+
+    def add_plan(self, tasks_per_unit: dict[str, set[tuple[str, str]]]) -> None:
+        """Count one plan's ``(doc, task)`` pairs per unit id."""
+        for unit_id, pairs in tasks_per_unit.items():
+            if self._pairs is None:
+                self.rows[unit_id]["n_tasks"] += len(pairs)
+            else:
+                self._pairs.setdefault(unit_id, set()).update(pairs)
+
+    def records(self) -> list[dict]:
+        """The table: one row per unit, by place and id."""
+        units = []
+        for row in sorted(self.rows.values(), key=lambda r: (r["place"], r["unit_id"])):
+            row = dict(row)
+            row["names"] = "、".join(row["names"])
+            if self._pairs is not None:
+                row["n_tasks"] = len(self._pairs.get(row["unit_id"], ()))
+            units.append({k: row[k] for k in UNIT_COLUMNS})
+        return units
+
+
+def plan_records(plan: Plan, units: "dict[tuple[str, str], Unit]", per_unit: UnitTally) -> dict:
+    """One plan's rows of the tasks and assignments tables and its row of
+    the documents table (``tasks``, ``assignments``, ``document``), its
+    assignments counted into ``per_unit``. ``units`` maps ``(doc, unit as
+    written)`` to its :class:`Unit` (the plan's own, as :func:`extract_document`
+    returns them, or a corpus's :attr:`Corpus.units`). What
+    :meth:`Corpus.records` makes of every plan, and ``taskgraph extract``
+    writes as each plan comes."""
+    info = plan.info
+    tasks, edges = [], []
+    roles: dict[str, list[str]] = {}
+    for a in plan.assignments:
+        roles.setdefault(a.task_id, []).append(a.role)
+    task_checks = {t.task_id: t.check for t in plan.tasks if t.check}
+    for t in plan.tasks:
+        r = roles.get(t.task_id, [])
+        tasks.append({
+            "doc": t.doc, "place": info.place, "task_id": t.task_id, "path": t.path,
+            "title": t.title, "text": t.text, "deadline": t.deadline,
+            "n_lead": r.count("lead"), "n_support": r.count("support"),
+            "status": "assigned" if r else "unassigned", "kind": t.kind, "line": t.line,
+            "section": " / ".join(t.section), "annotation": t.annotation, "written": t.written,
+            "check": joined(t.check),
+        })
+    plan_units = set()
+    unit_tasks: dict[str, set[tuple[str, str]]] = {}
+    rows = per_unit.rows
+    for a in plan.assignments:
+        u = units[(a.doc, a.unit)]
+        plan_units.add(u.unit_id)
+        edges.append({
+            "doc": a.doc, "place": info.place, "task_id": a.task_id, "unit": a.unit,
+            "unit_id": u.unit_id, "function": u.function, "role": a.role, "line": a.line,
+            "order": a.order, "known": u.known, "collective": u.collective,
+            # where the name stands on its line as written (empty when not known)
+            "start": a.start if a.start >= 0 else "", "end": a.end if a.end >= 0 else "",
+            "written": a.written, "how": a.how,
+            # the edge's own reasons to look, those of its task, and a name the gazetteer lacks
+            "check": joined((*a.check, *task_checks.get(a.task_id, ()),
+                             *(() if u.known or u.collective else ("unknown-unit",)))),
+        })
+        row = rows.get(u.unit_id)
+        if row is None:
+            row = rows[u.unit_id] = {
+                "place": u.place, "unit_id": u.unit_id, "name": u.name, "function": u.function,
+                "level": u.level, "known": u.known, "collective": u.collective, "names": {},
+                "n_tasks": 0, "lead": 0, "support": 0,
+            }
+        row["names"][a.unit] = None
+        unit_tasks.setdefault(u.unit_id, set()).add((a.doc, a.task_id))
+        row[a.role] += 1
+    per_unit.add_plan(unit_tasks)
+    n_assigned = len({t.task_id for t in plan.tasks} & set(roles))
+    d = asdict(info)
+    d.update({
+        "source": decoded(plan.source), "n_tasks": len(plan.tasks), "n_assigned": n_assigned,
+        "n_unassigned": len(plan.tasks) - n_assigned, "n_edges": len(plan.assignments),
+        "n_units": len(plan_units),
+        "n_warnings": sum(1 for x in plan.diagnostics if x.level != "info"),
+    })
+    return {"tasks": tasks, "assignments": edges, "document": {k: d.get(k, "") for k in DOCUMENT_COLUMNS}}
+
+
+def warning_record(x: Diagnostic) -> dict:
+    """A diagnostic's row of the warnings table."""
+    return {"file": decoded(x.source), "line": x.line if x.line is not None else "", "level": x.level,
+            "code": x.code, "message": decoded(x.message)}
 
 
 def extract_documents(documents: Iterable, gazetteer: "Gazetteer",
