@@ -511,8 +511,9 @@ def _in_order(pool, items: list, chunk: int, ahead: int) -> Iterator:
             done = pending.popleft().result()
             for c in itertools.islice(chunks, 1):
                 pending.append(pool.submit(_extract_chunk, c))
-            yield from done
-            done = None
+            done.reverse()
+            while done:  # each let go once taken
+                yield done.pop()
     finally:
         for future in pending:  # stopped early (an error, an interruption): nothing more is started
             future.cancel()
