@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -95,13 +96,24 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
                  jobs: Optional[int] = None, corrections: Optional[Path] = None):
     """Read and extract (in ``jobs`` processes, see :func:`taskgraph.corpus.load`)
     with a progress line on the terminal."""
-    import time
-
     from .corpus import load
+
+    with _reading(quiet) as progress:
+        return load(_paths(paths), units or (), jobs=jobs, progress=progress, corrections=corrections,
+                    allow_empty=True)
+
+
+@contextmanager
+def _reading(quiet: bool):
+    """The progress line shown while plans are read (on a terminal, not with
+    ``--quiet``): yields the function to call with each plan's name (None
+    when nothing is shown); the line is gone when the block ends."""
+    import time
 
     err = _console(stderr=True)
     if quiet or not err.is_terminal:
-        return load(_paths(paths), units or (), jobs=jobs, corrections=corrections, allow_empty=True)
+        yield None
+        return
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     # no refresh thread (auto_refresh=False): plans may be read in forked
@@ -120,25 +132,33 @@ def run_pipeline(paths: Optional[List[str]], units: Optional[List[Path]], quiet:
                 bar.refresh()
                 shown[0] = now
 
-        return load(_paths(paths), units or (), jobs=jobs, progress=progress, corrections=corrections, allow_empty=True)
+        yield progress
 
 
 def report_diagnostics(corpus, quiet: bool, limit: int = 25) -> None:
     """One line per problem on standard error: ``file:line: message``."""
+    _print_diagnostics(corpus.diagnostics, lambda: sum(1 for x in corpus.diagnostics if x.level != "info"),
+                       len(corpus.plans), _no_task(corpus), quiet, limit)
+
+
+def _print_diagnostics(diagnostics, not_info, n_plans: int, no_task: bool, quiet: bool, limit: int = 25) -> None:
+    """The lines of :func:`report_diagnostics`: ``diagnostics`` holds at
+    least the first ``limit + 1`` of those printed, ``not_info()`` counts
+    all those not ``info``."""
     err = _console(stderr=True)
     shown = 0
-    for d in corpus.diagnostics:
+    for d in diagnostics:
         if d.level == "info" or (quiet and d.level != "error"):
             continue
         if shown == limit:
-            rest = sum(1 for x in corpus.diagnostics if x.level != "info") - limit
+            rest = not_info() - limit
             _say(err, f"… {rest} more (see warnings.csv)")
             break
         style = "red" if d.level == "error" else "yellow"
         _say(err, f"{d.level}: {d}", style)
         shown += 1
-    if _no_task(corpus):
-        n = len(corpus.plans)
+    if no_task:
+        n = n_plans
         _say(err, f"error: no task found in the {n} plan{'s' if n > 1 else ''} read: no numbered item carries a "
              "responsibility annotation, and no 分工表 was found (are these action plans?)", "red")
 
@@ -154,6 +174,17 @@ def exit_status(corpus, strict: bool) -> int:
     if corpus.unreadable or _no_task(corpus) or any(d.level == "error" for d in corpus.diagnostics):
         return 1
     if strict and any(d.level == "warning" for d in corpus.diagnostics):
+        return 1
+    return 0
+
+
+def _stream_status(stream, strict: bool) -> int:
+    """:func:`exit_status` of the corpus ``taskgraph extract`` wrote as it came."""
+    if not stream.plans:
+        return 2
+    if stream.unreadable or stream.no_task or stream.levels["error"]:
+        return 1
+    if strict and stream.levels["warning"]:
         return 1
     return 0
 
@@ -175,16 +206,34 @@ def extract(
 
     Example: taskgraph extract seeds/ -o outputs/
     """
-    from .export import write_extract
+    from .corpus import Diagnostic, prepare, results
+    from .export import stream_extract
 
     check_output_folder(output)
-    corpus = run_pipeline(paths, units, quiet, jobs, corrections)
-    report_diagnostics(corpus, quiet)
-    written = (write_outputs(corpus, output, lambda: write_extract(corpus, output), quiet, "extract")
-               if corpus.plans else [])
+    run = prepare(_paths(paths), units or (), corrections)
+
+    def extracted():  # each plan as it comes, with the progress line while they do
+        with _reading(quiet) as progress:
+            for result in results(run, jobs):
+                yield result
+                if progress and not isinstance(result, Diagnostic):
+                    progress(result[0].info.doc)
+
+    # every table written as the plans come, none of them held (see ExtractStream);
+    # the diagnostics printed once all are read, before any file is written, as for a whole corpus
+    taking = extracted()
+    try:
+        stream, written, outputs = stream_extract(output, taking, corrections=run.corrections, before_writing=(
+            lambda s: _print_diagnostics(s.diagnostics, lambda: s.non_info, s.plans, s.no_task, quiet)))
+    finally:
+        taking.close()  # the progress line gone, the processes stopped, whatever happened
+    if outputs is not None and not quiet:
+        err = _console(stderr=True)
+        for note in outputs.notes():
+            _say(err, f"note: {note}")
     if not quiet:
-        _print_summary(corpus, output, written)
-    raise typer.Exit(exit_status(corpus, strict))
+        _print_summary(stream, output, written)
+    raise typer.Exit(_stream_status(stream, strict))
 
 
 def check_output_folder(output: Path, subfolders: tuple[str, ...] = ()) -> None:

@@ -8,11 +8,12 @@ DataFrames (``corpus.tasks``, ``corpus.assignments``, ``corpus.units``,
 """
 from __future__ import annotations
 
+import collections
 import itertools
 import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from .checks import joined
 from .corrections import Corrections, read_corrections
@@ -100,116 +101,34 @@ class Corpus:
         self.diagnostics.extend(plan.diagnostics)
 
     def _already_read(self, plan: Plan) -> bool:
-        """Whether ``plan`` is one the corpus holds already: the same bytes
-        (two copies of a file), or the same tasks with the same units and
-        roles in the same place (one plan as .docx and as .txt). Such a plan
-        is counted once, and a warning names both inputs."""
-        keys = [("sha256", plan.info.sha256)] if plan.info.sha256 else []
-        if plan.tasks:
-            edges: dict[str, list[tuple[str, str]]] = {}
-            for a in plan.assignments:
-                edges.setdefault(a.task_id, []).append((a.role, a.unit))
-            # in order and with their ids: a reordered or renumbered version of a plan is another version
-            keys.append(("tasks", hash((plan.info.place, tuple(
-                (t.task_id, t.text, tuple(sorted(edges.get(t.task_id, ())))) for t in plan.tasks)))))
-        for key in keys:
-            first = self._seen.get(key)
-            if first is not None:
-                how = "the same file" if key[0] == "sha256" else "the same tasks, units and roles"
-                self.diagnostics.append(Diagnostic(
-                    plan.source, f"the same plan as {first} ({how}): counted once", None, "warning",
-                    "duplicate"))
-                return True
-        for key in keys:
-            self._seen[key] = decoded(plan.source or plan.info.doc)
-        return False
+        """Whether ``plan`` is one the corpus holds already (see :func:`duplicate_of`)."""
+        note = duplicate_of(self._seen, plan)
+        if note is not None:
+            self.diagnostics.append(note)
+        return note is not None
 
     def _named_apart(self, plan: Plan, units: dict[tuple[str, str], Unit]
                      ) -> tuple[Plan, dict[tuple[str, str], Unit]]:
         """The plan (and its units) under a document name no other plan of
-        the corpus has, written as UTF-8 can be (see :func:`taskgraph.safe.decoded`)."""
-        names = self._names
-        if len(names) != len(self.plans):  # plans put in without add()
-            names = self._names = {p.info.doc for p in self.plans}
-        doc = plan.info.doc
-        name = decoded(doc)
-        notes = []
-        if name in names:
-            k = 2
-            while f"{name}#{k}" in names:
-                k += 1
-            notes.append(Diagnostic(plan.source, f"another input is also named {name}: this one is "
-                                    f"{name}#{k} in every table", None, "warning", "renamed"))
-            name = f"{name}#{k}"
-        names.add(name)
-        if name == doc:
-            return plan, units
-        plan = Plan(replace(plan.info, doc=name), plan.source, [replace(t, doc=name) for t in plan.tasks],
-                    [replace(a, doc=name) for a in plan.assignments], [*plan.diagnostics, *notes], plan.targets)
-        return plan, {(name if d == doc else d, u): unit for (d, u), unit in units.items()}
+        the corpus has (see :func:`named_apart`)."""
+        if len(self._names) != len(self.plans):  # plans put in without add()
+            self._names = {p.info.doc for p in self.plans}
+        return named_apart(self._names, plan, units)
 
     # ------------------------------------------------------------ records
     def records(self) -> dict[str, list[dict]]:
         """All tables as lists of dicts (stable order, no pandas)."""
         tasks, edges, docs = [], [], []
-        per_unit: dict[str, dict] = {}
+        # plans put in by hand may share a name: then a unit's tasks are told apart by (doc, task)
+        per_unit = UnitTally(distinct_docs=len({p.info.doc for p in self.plans}) == len(self.plans))
         for plan in self.plans:
-            info = plan.info
-            roles: dict[str, list[str]] = {}
-            for a in plan.assignments:
-                roles.setdefault(a.task_id, []).append(a.role)
-            task_checks = {t.task_id: t.check for t in plan.tasks if t.check}
-            for t in plan.tasks:
-                r = roles.get(t.task_id, [])
-                tasks.append({
-                    "doc": t.doc, "place": info.place, "task_id": t.task_id, "path": t.path,
-                    "title": t.title, "text": t.text, "deadline": t.deadline,
-                    "n_lead": r.count("lead"), "n_support": r.count("support"),
-                    "status": "assigned" if r else "unassigned", "kind": t.kind, "line": t.line,
-                    "section": " / ".join(t.section), "annotation": t.annotation, "written": t.written,
-                    "check": joined(t.check),
-                })
-            plan_units = set()
-            for a in plan.assignments:
-                u = self.units[(a.doc, a.unit)]
-                plan_units.add(u.unit_id)
-                edges.append({
-                    "doc": a.doc, "place": info.place, "task_id": a.task_id, "unit": a.unit,
-                    "unit_id": u.unit_id, "function": u.function, "role": a.role, "line": a.line,
-                    "order": a.order, "known": u.known, "collective": u.collective,
-                    # where the name stands on its line as written (empty when not known)
-                    "start": a.start if a.start >= 0 else "", "end": a.end if a.end >= 0 else "",
-                    "written": a.written, "how": a.how,
-                    # the edge's own reasons to look, those of its task, and a name the gazetteer lacks
-                    "check": joined((*a.check, *task_checks.get(a.task_id, ()),
-                                     *(() if u.known or u.collective else ("unknown-unit",)))),
-                })
-                row = per_unit.setdefault(u.unit_id, {
-                    "place": u.place, "unit_id": u.unit_id, "name": u.name, "function": u.function,
-                    "level": u.level, "known": u.known, "collective": u.collective, "names": {},
-                    "tasks": set(), "lead": 0, "support": 0,
-                })
-                row["names"][a.unit] = None
-                row["tasks"].add((a.doc, a.task_id))
-                row[a.role] += 1
-            n_assigned = len({t.task_id for t in plan.tasks} & set(roles))
-            d = asdict(info)
-            d.update({
-                "source": decoded(plan.source), "n_tasks": len(plan.tasks), "n_assigned": n_assigned,
-                "n_unassigned": len(plan.tasks) - n_assigned, "n_edges": len(plan.assignments),
-                "n_units": len(plan_units),
-                "n_warnings": sum(1 for x in plan.diagnostics if x.level != "info"),
-            })
-            docs.append({k: d.get(k, "") for k in DOCUMENT_COLUMNS})
-        units = []
-        for row in sorted(per_unit.values(), key=lambda r: (r["place"], r["unit_id"])):
-            row = dict(row)
-            row["names"] = "、".join(row["names"])
-            row["n_tasks"] = len(row.pop("tasks"))
-            units.append({k: row[k] for k in UNIT_COLUMNS})
-        warnings = [{"file": decoded(x.source), "line": x.line if x.line is not None else "", "level": x.level,
-                     "code": x.code, "message": decoded(x.message)} for x in self.diagnostics]
-        return {"documents": docs, "tasks": tasks, "assignments": edges, "units": units, "warnings": warnings}
+            rows = plan_records(plan, self.units, per_unit)
+            tasks += rows["tasks"]
+            edges += rows["assignments"]
+            docs.append(rows["document"])
+        warnings = [warning_record(x) for x in self.diagnostics]
+        return {"documents": docs, "tasks": tasks, "assignments": edges, "units": per_unit.records(),
+                "warnings": warnings}
 
     # --------------------------------------------------------- DataFrames
     def _frame(self, name: str, columns: list[str]) -> "pd.DataFrame":
@@ -257,6 +176,157 @@ class Corpus:
         }
 
 
+def duplicate_of(seen: dict, plan: Plan) -> Diagnostic | None:
+    """The warning when ``plan`` is one read already, else None (and the
+    plan is remembered in ``seen``, fingerprint → name): the same bytes (two
+    copies of a file), or the same tasks with the same units and roles in the
+    same place (one plan as .docx and as .txt). Such a plan is counted once,
+    and the warning names both inputs."""
+    keys = [("sha256", plan.info.sha256)] if plan.info.sha256 else []
+    if plan.tasks:
+        edges: dict[str, list[tuple[str, str]]] = {}
+        for a in plan.assignments:
+            edges.setdefault(a.task_id, []).append((a.role, a.unit))
+        # in order and with their ids: a reordered or renumbered version of a plan is another version
+        keys.append(("tasks", hash((plan.info.place, tuple(
+            (t.task_id, t.text, tuple(sorted(edges.get(t.task_id, ())))) for t in plan.tasks)))))
+    for key in keys:
+        first = seen.get(key)
+        if first is not None:
+            how = "the same file" if key[0] == "sha256" else "the same tasks, units and roles"
+            return Diagnostic(plan.source, f"the same plan as {first} ({how}): counted once", None, "warning",
+                              "duplicate")
+    for key in keys:
+        seen[key] = decoded(plan.source or plan.info.doc)
+    return None
+
+
+def named_apart(names: set[str], plan: Plan, units: dict[tuple[str, str], Unit]
+                ) -> tuple[Plan, dict[tuple[str, str], Unit]]:
+    """The plan (and its units) under a document name not in ``names`` (the
+    names taken, to which it is added), written as UTF-8 can be (see
+    :func:`taskgraph.safe.decoded`): a plan whose name is taken is renamed
+    ``<name>#2`` (``#3``…), with a warning saying which input it is."""
+    doc = plan.info.doc
+    name = decoded(doc)
+    notes = []
+    if name in names:
+        k = 2
+        while f"{name}#{k}" in names:
+            k += 1
+        notes.append(Diagnostic(plan.source, f"another input is also named {name}: this one is "
+                                f"{name}#{k} in every table", None, "warning", "renamed"))
+        name = f"{name}#{k}"
+    names.add(name)
+    if name == doc:
+        return plan, units
+    plan = Plan(replace(plan.info, doc=name), plan.source, [replace(t, doc=name) for t in plan.tasks],
+                [replace(a, doc=name) for a in plan.assignments], [*plan.diagnostics, *notes], plan.targets)
+    return plan, {(name if d == doc else d, u): unit for (d, u), unit in units.items()}
+
+
+class UnitTally:
+    """The rows of the units table, counted plan by plan (see :func:`plan_records`).
+
+    A unit's ``n_tasks`` is the number of distinct tasks it is assigned,
+    counted per plan: plans of a corpus never share a name, so the tasks of
+    two plans are never the same task, and nothing of a plan is kept once it
+    is counted. With ``distinct_docs=False`` (plans put together by hand
+    that may share a name) the ``(doc, task)`` pairs are kept instead."""
+
+    def __init__(self, distinct_docs: bool = True) -> None:
+        self.rows: dict[str, dict] = {}
+        self._pairs = None if distinct_docs else {}
+
+    def add_plan(self, tasks_per_unit: dict[str, set[tuple[str, str]]]) -> None:
+        """Count one plan's ``(doc, task)`` pairs per unit id."""
+        for unit_id, pairs in tasks_per_unit.items():
+            if self._pairs is None:
+                self.rows[unit_id]["n_tasks"] += len(pairs)
+            else:
+                self._pairs.setdefault(unit_id, set()).update(pairs)
+
+    def records(self) -> list[dict]:
+        """The table: one row per unit, by place and id."""
+        units = []
+        for row in sorted(self.rows.values(), key=lambda r: (r["place"], r["unit_id"])):
+            row = dict(row)
+            row["names"] = "、".join(row["names"])
+            if self._pairs is not None:
+                row["n_tasks"] = len(self._pairs.get(row["unit_id"], ()))
+            units.append({k: row[k] for k in UNIT_COLUMNS})
+        return units
+
+
+def plan_records(plan: Plan, units: "dict[tuple[str, str], Unit]", per_unit: UnitTally) -> dict:
+    """One plan's rows of the tasks and assignments tables and its row of
+    the documents table (``tasks``, ``assignments``, ``document``), its
+    assignments counted into ``per_unit``. ``units`` maps ``(doc, unit as
+    written)`` to its :class:`Unit` (the plan's own, as :func:`extract_document`
+    returns them, or a corpus's :attr:`Corpus.units`). What
+    :meth:`Corpus.records` makes of every plan, and ``taskgraph extract``
+    writes as each plan comes."""
+    info = plan.info
+    tasks, edges = [], []
+    roles: dict[str, list[str]] = {}
+    for a in plan.assignments:
+        roles.setdefault(a.task_id, []).append(a.role)
+    task_checks = {t.task_id: t.check for t in plan.tasks if t.check}
+    for t in plan.tasks:
+        r = roles.get(t.task_id, [])
+        tasks.append({
+            "doc": t.doc, "place": info.place, "task_id": t.task_id, "path": t.path,
+            "title": t.title, "text": t.text, "deadline": t.deadline,
+            "n_lead": r.count("lead"), "n_support": r.count("support"),
+            "status": "assigned" if r else "unassigned", "kind": t.kind, "line": t.line,
+            "section": " / ".join(t.section), "annotation": t.annotation, "written": t.written,
+            "check": joined(t.check),
+        })
+    plan_units = set()
+    unit_tasks: dict[str, set[tuple[str, str]]] = {}
+    rows = per_unit.rows
+    for a in plan.assignments:
+        u = units[(a.doc, a.unit)]
+        plan_units.add(u.unit_id)
+        edges.append({
+            "doc": a.doc, "place": info.place, "task_id": a.task_id, "unit": a.unit,
+            "unit_id": u.unit_id, "function": u.function, "role": a.role, "line": a.line,
+            "order": a.order, "known": u.known, "collective": u.collective,
+            # where the name stands on its line as written (empty when not known)
+            "start": a.start if a.start >= 0 else "", "end": a.end if a.end >= 0 else "",
+            "written": a.written, "how": a.how,
+            # the edge's own reasons to look, those of its task, and a name the gazetteer lacks
+            "check": joined((*a.check, *task_checks.get(a.task_id, ()),
+                             *(() if u.known or u.collective else ("unknown-unit",)))),
+        })
+        row = rows.get(u.unit_id)
+        if row is None:
+            row = rows[u.unit_id] = {
+                "place": u.place, "unit_id": u.unit_id, "name": u.name, "function": u.function,
+                "level": u.level, "known": u.known, "collective": u.collective, "names": {},
+                "n_tasks": 0, "lead": 0, "support": 0,
+            }
+        row["names"][a.unit] = None
+        unit_tasks.setdefault(u.unit_id, set()).add((a.doc, a.task_id))
+        row[a.role] += 1
+    per_unit.add_plan(unit_tasks)
+    n_assigned = len({t.task_id for t in plan.tasks} & set(roles))
+    d = asdict(info)
+    d.update({
+        "source": decoded(plan.source), "n_tasks": len(plan.tasks), "n_assigned": n_assigned,
+        "n_unassigned": len(plan.tasks) - n_assigned, "n_edges": len(plan.assignments),
+        "n_units": len(plan_units),
+        "n_warnings": sum(1 for x in plan.diagnostics if x.level != "info"),
+    })
+    return {"tasks": tasks, "assignments": edges, "document": {k: d.get(k, "") for k in DOCUMENT_COLUMNS}}
+
+
+def warning_record(x: Diagnostic) -> dict:
+    """A diagnostic's row of the warnings table."""
+    return {"file": decoded(x.source), "line": x.line if x.line is not None else "", "level": x.level,
+            "code": x.code, "message": decoded(x.message)}
+
+
 def extract_documents(documents: Iterable, gazetteer: "Gazetteer",
                       progress: Callable[[str], None] | None = None) -> Corpus:
     """Run parse → extract → normalise over documents already read
@@ -301,6 +371,14 @@ def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
 
 def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Callable[[str], None] | None,
          corrections: "Corrections | None" = None, gazetteer: "Gazetteer | None" = None) -> None:
+    corpus.add(_corrected_result(result, corrections, gazetteer))
+    if progress and not isinstance(result, Diagnostic):
+        progress(result[0].info.doc)
+
+
+def _corrected_result(result: Diagnostic | tuple[Plan, dict], corrections: "Corrections | None",
+                      gazetteer: "Gazetteer | None") -> Diagnostic | tuple[Plan, dict]:
+    """What :func:`extract_document` returned, with the corrections applied."""
     if corrections is not None and not isinstance(result, Diagnostic):
         plan, units = result
         fixed = corrections.apply(plan)
@@ -310,9 +388,7 @@ def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Calla
                 if (a.doc, a.unit) not in units:
                     units[(a.doc, a.unit)] = gazetteer.resolve(a.unit, plan.info.place, plan.info.level)
             result = (fixed, units)
-    corpus.add(result)
-    if progress and not isinstance(result, Diagnostic):
-        progress(result[0].info.doc)
+    return result
 
 
 def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence[str | Path] = (), *,
@@ -350,41 +426,97 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
 
 
 def _load(paths, units, jobs, progress, corrections) -> Corpus:
+    run = prepare(paths, units, corrections)
+    corpus = Corpus()
+    for result in results(run, jobs):
+        corpus.add(result)
+        if progress and not isinstance(result, Diagnostic):
+            progress(result[0].info.doc)
+    return _corrected(corpus, run.corrections)
+
+
+@dataclass
+class Run:
+    """What :func:`prepare` found before any plan is read: the gazetteer,
+    the corrections, the files to read (path, document name) and the errors
+    of the arguments that name nothing readable."""
+
+    gazetteer: "Gazetteer"
+    corrections: "Corrections | None"
+    sources: list[tuple[str, str | None]]
+    diagnostics: list[Diagnostic]
+    unit_files: tuple[str, ...] = ()
+
+
+def prepare(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence[str | Path] = (),
+            corrections: "str | Path | Corrections | None" = None) -> Run:
+    """Load the gazetteer and the corrections and list the inputs: a bad
+    unit file or corrections file is one error here, before any work."""
     from .normalise import Gazetteer
-    from .read import plan_sources, read_or_diagnose, read_stdin
+    from .read import plan_sources
 
     if paths is None:
         paths = default_inputs()
     elif isinstance(paths, (str, Path)):
         paths = [paths]
     unit_files = tuple(str(u) for u in units)
-    gazetteer = Gazetteer.load(unit_files)  # here too: a bad unit file is one error, before any work
+    gazetteer = Gazetteer.load(unit_files)
     if corrections is not None and not isinstance(corrections, Corrections):
-        corrections = read_corrections(corrections)  # a bad file is one error, before any work
+        corrections = read_corrections(corrections)
     sources, diagnostics = plan_sources([str(p) for p in paths])
-    n = worker_count(jobs, len(sources))
+    return Run(gazetteer, corrections, sources, diagnostics, unit_files)
+
+
+def results(run: Run, jobs: int | None = 1) -> Iterator[Diagnostic | tuple[Plan, dict[tuple[str, str], Unit]]]:
+    """What :func:`extract_document` makes of each input of ``run``, in
+    input order, the corrections applied (the errors of the arguments
+    first): read and extracted here, one after the other, or in ``jobs``
+    processes (see :func:`load`). Each result is made as it is asked for
+    (with processes, a few chunks ahead), so a caller that keeps no plan
+    holds none."""
+    from .read import read_or_diagnose, read_stdin
+
+    gazetteer, corrections = run.gazetteer, run.corrections
+    n = worker_count(jobs, len(run.sources))
     if n == 1:
-        documents = (read_or_diagnose(path, name) for path, name in sources)
-        corpus = Corpus()
-        for item in itertools.chain(diagnostics, documents):
-            _add(corpus, extract_document(item, gazetteer), progress, corrections, gazetteer)
-        return _corrected(corpus, corrections)
+        documents = (read_or_diagnose(path, name) for path, name in run.sources)
+        for item in itertools.chain(run.diagnostics, documents):
+            yield _corrected_result(extract_document(item, gazetteer), corrections, gazetteer)
+        return
 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    corpus = Corpus()
-    for d in diagnostics:
-        _add(corpus, d, progress)
+    yield from run.diagnostics
     # standard input is read here (as read_document would); every file is read by a worker
     # (closed, it stays None: the worker's read_document says so)
-    items = [(path, name, read_stdin() if path == "-" else None) for path, name in sources]
+    items = [(path, name, read_stdin() if path == "-" else None) for path, name in run.sources]
     chunk = max(1, min(CHUNK, len(items) // (4 * n)))
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(_start_method()),
-                             initializer=_start_worker, initargs=(unit_files, os.getpid())) as pool:
-        for result in pool.map(_extract_in_worker, items, chunksize=chunk):
-            _add(corpus, result, progress, corrections, gazetteer)
-    return _corrected(corpus, corrections)
+                             initializer=_start_worker, initargs=(run.unit_files, os.getpid())) as pool:
+        for result in _in_order(pool, items, chunk, AHEAD * n):
+            yield _corrected_result(result, corrections, gazetteer)
+
+
+def _in_order(pool, items: list, chunk: int, ahead: int) -> Iterator:
+    """``pool.map(_extract_in_worker, items, chunksize=chunk)``, but with at
+    most ``ahead`` chunks handed out and not yet taken back: ``map`` hands
+    out every chunk at once, and the plans of all those done before their
+    turn would wait in this process however slowly they are taken."""
+    chunks = (items[i:i + chunk] for i in range(0, len(items), chunk))
+    pending: collections.deque = collections.deque(pool.submit(_extract_chunk, c)
+                                                   for c in itertools.islice(chunks, ahead))
+    try:
+        while pending:
+            done = pending.popleft().result()
+            for c in itertools.islice(chunks, 1):
+                pending.append(pool.submit(_extract_chunk, c))
+            done.reverse()
+            while done:  # each let go once taken
+                yield done.pop()
+    finally:
+        for future in pending:  # stopped early (an error, an interruption): nothing more is started
+            future.cancel()
 
 
 def _corrected(corpus: Corpus, corrections: "Corrections | None") -> Corpus:
@@ -396,6 +528,8 @@ def _corrected(corpus: Corpus, corrections: "Corrections | None") -> Corpus:
 
 #: Plans a worker takes at a time (fewer when there are few plans per worker).
 CHUNK = 32
+#: Chunks per process handed out ahead of the one being taken back (see :func:`_in_order`).
+AHEAD = 4
 #: With ``jobs=None``, plans per extra process below which one process is faster.
 PLANS_PER_WORKER = 50
 
@@ -434,6 +568,10 @@ def _start_worker(unit_files: tuple[str, ...], parent: int) -> None:
     die_with_parent(parent)  # a worker never outlives the run
 
     _worker_gazetteer = Gazetteer.load(unit_files)  # once per process, not per plan
+
+
+def _extract_chunk(items: list) -> list:
+    return [_extract_in_worker(item) for item in items]
 
 
 def _extract_in_worker(item: tuple[str, str | None, bytes | None]):

@@ -51,7 +51,7 @@ from .safe import csv_cell, cut_utf8
 __all__ = ["atomic_write", "csv_text", "csv_bytes", "write_csv", "write_json", "write_extract", "EXTRACT_FILES", "MANIFEST",
            "Outputs", "finish_outputs", "read_manifest", "protect_inputs", "input_paths", "pajek_bytes",
            "ucinet_bytes", "label_rows", "EDGE_VALUE", "confine_to", "check_output_folder", "write_outputs",
-           "output_error"]
+           "output_error", "protect_more", "ExtractStream", "stream_extract"]
 
 
 EXTRACT_FILES = ("tasks.csv", "assignments.csv", "units.csv", "documents.csv", "warnings.csv", "taskgraph.json")
@@ -69,8 +69,9 @@ _roots: list[tuple[Path, Path]] = []  # (folder as given, resolved) that writes 
 _made: list[list[Path]] = []  # files and folders made by the run of write_outputs going on, undone if it fails
 
 
-def atomic_write(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
+def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write ``data`` (bytes, or pieces of bytes in turn) to ``path``
+    through a temporary file and a rename.
 
     The file gets the mode a plain ``open()`` would give it (an existing
     file keeps its own). Inside :func:`protect_inputs`, replacing an input
@@ -105,7 +106,11 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{cut_utf8(path.name, 120)}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
             os.fchmod(fh.fileno(), mode)
@@ -251,6 +256,348 @@ def write_extract(corpus: Corpus, out_dir: str | Path) -> list[Path]:
 
 
 # --------------------------------------------------------------------------
+# The same files, written as the plans come (taskgraph extract)
+# --------------------------------------------------------------------------
+
+_JSON_STRING = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes a string as
+_JSON = json.JSONEncoder(ensure_ascii=False, indent=1)
+_JSON_SECTIONS = ("documents", "tasks", "assignments", "units", "warnings")
+
+
+def _json_record(row: dict) -> str:
+    """``row`` as ``json.dumps(..., ensure_ascii=False, indent=1)`` writes it
+    as an item of a list that is a value of the top object (two levels in)."""
+    parts = []
+    for key, value in row.items():
+        kind = type(value)
+        if kind is str:
+            text = _JSON_STRING(value)
+        elif kind is int:
+            text = int.__repr__(value)
+        elif kind is bool:
+            text = "true" if value else "false"
+        elif value is None:
+            text = "null"
+        else:  # anything else as json writes it (a line break of its own is never inside a string)
+            return "  " + _JSON.encode(row).replace("\n", "\n  ")
+        if type(key) is not str:
+            return "  " + _JSON.encode(row).replace("\n", "\n  ")
+        parts.append(f"   {_JSON_STRING(key)}: {text}")
+    return "  {\n" + ",\n".join(parts) + "\n  }" if parts else "  {}"
+
+
+class _Spool:
+    """A file with no name in the output folder that one output is written
+    into as it comes: it takes no memory, vanishes when closed or when the
+    process dies however it dies, and a full disk is found on the disk the
+    output goes to. A failure of the disk names the output (``path``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.empty = True
+        try:
+            self.file = tempfile.TemporaryFile(dir=path.parent)
+        except OSError as e:
+            raise type(e)(e.errno, e.strerror or str(e), str(path)) from None
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.file.write(data)
+        except OSError as e:
+            raise type(e)(e.errno, e.strerror or str(e), str(self.path)) from None
+        self.empty = False
+
+    def pieces(self) -> Iterator[bytes]:
+        """What was written, from the start, in pieces."""
+        try:
+            self.file.flush()
+            self.file.seek(0)
+            for piece in iter(lambda: self.file.read(1 << 20), b""):
+                yield piece
+        except OSError as e:
+            raise type(e)(e.errno, e.strerror or str(e), str(self.path)) from None
+
+    def close(self) -> None:
+        try:
+            self.file.close()
+        except OSError:
+            pass
+
+
+class _CsvSpool(_Spool):
+    """A CSV file as :func:`csv_bytes` writes it, rows added in turn."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        super().__init__(path)
+        self.columns = columns
+        self.text = io.StringIO()
+        self.writer = csv.writer(self.text, lineterminator="\r\n")
+        self.write(csv_text(columns, ()).encode("utf-8-sig"))
+
+    def rows(self, rows: Iterable[dict]) -> None:
+        columns, writerow = self.columns, self.writer.writerow
+        for row in rows:
+            writerow([_cell(row.get(c)) for c in columns])
+        text = self.text.getvalue()
+        if text:
+            self.write(text.encode("utf-8"))
+            self.text.seek(0)
+            self.text.truncate()
+
+
+class _JsonSpool(_Spool):
+    """The items of one list of taskgraph.json, as :func:`write_json` writes them."""
+
+    def rows(self, rows: Iterable[dict]) -> None:
+        text = ",\n".join(map(_json_record, rows))
+        if text:
+            self.write((text if self.empty else ",\n" + text).encode("utf-8"))
+
+
+class ExtractStream:
+    """What ``taskgraph extract`` writes, written as each plan comes: the
+    same files :func:`write_extract` writes from a whole :class:`Corpus`,
+    byte for byte, holding none of the plans.
+
+    :meth:`add` takes what :func:`taskgraph.corpus.results` yields for each
+    input, in input order, and decides as :meth:`Corpus.add` does (a plan
+    read already is counted once, a name taken is renamed); the plan's rows
+    of tasks.csv, assignments.csv, documents.csv and warnings.csv and its
+    items of taskgraph.json go straight into files with no name in the
+    output folder (see :class:`_Spool`), and the plan is let go. Kept until
+    the end, because they need every plan: the rows of units.csv (one per
+    unit, sorted by place), the fingerprints of the plans read and the names
+    taken, the counts of the summary and the exit status, the paths read
+    (protected when the files are written), and the first diagnostics, for
+    the lines printed before writing. :meth:`commit` then writes each file
+    whole (:func:`atomic_write`); :meth:`close` lets the spools go.
+
+    A notebook has :func:`taskgraph.load` and :func:`write_extract`; this is
+    for a corpus too large to hold (it runs inside :func:`write_outputs`,
+    see :func:`stream_extract`)."""
+
+    def __init__(self, out_dir: str | Path, keep: int = 26) -> None:
+        from .corpus import UnitTally
+
+        self.folder = Path(out_dir)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file (or a dangling link) where a folder must go
+            raise NotADirectoryError(errno.ENOTDIR, "a file stands where a folder must go",
+                                     str(_first_not_folder(self.folder))) from None
+        self.keep = keep
+        self.diagnostics: list = []  # the first `keep` not info, and the first `keep` errors: what is printed
+        self.inputs: list[str] = []  # every path read, as input_paths() gives them for a corpus
+        self.plans = self.unreadable = self.tasks = self.assigned = self.edges = 0
+        self.levels = {"info": 0, "warning": 0, "error": 0}
+        self.other_levels = 0  # diagnostics of no level above
+        self.with_tasks = 0  # plans that yield a task
+        self._unit_ids: set[str] = set()
+        self._unknown: set[str] = set()
+        self._tally = UnitTally()
+        self._seen: dict = {}
+        self._names: set[str] = set()
+        self._spools: list[_Spool] = []
+        try:
+            self._csv = {name: self._spool(_CsvSpool, f"{name}.csv", columns) for name, columns in (
+                ("tasks", TASK_COLUMNS), ("assignments", ASSIGNMENT_COLUMNS), ("documents", DOCUMENT_COLUMNS),
+                ("warnings", WARNING_COLUMNS))}
+            self._json = {name: self._spool(_JsonSpool, "taskgraph.json") for name in self._csv}
+        except BaseException:
+            self.close()
+            raise
+
+    def _spool(self, kind, name: str, *args):
+        spool = kind(self.folder / name, *args)
+        self._spools.append(spool)
+        return spool
+
+    # ------------------------------------------------------------ taking plans
+    def add(self, result) -> None:
+        """Add what :func:`~taskgraph.corpus.extract_document` returned for
+        one input (corrections applied), as :meth:`Corpus.add` would."""
+        from .corpus import duplicate_of, named_apart
+        from .model import Diagnostic
+
+        if isinstance(result, Diagnostic):
+            self.unreadable += 1
+            self._diagnose([result])
+            return
+        note = duplicate_of(self._seen, result[0])
+        if note is not None:
+            self._diagnose([note])
+            return
+        plan, units = named_apart(self._names, *result)
+        self._write_plan(plan, units)
+        self.inputs.append(plan.source)
+        self._diagnose(plan.diagnostics)
+
+    def _write_plan(self, plan, units) -> None:
+        from .corpus import plan_records
+
+        rows = plan_records(plan, units, self._tally)
+        for name in ("tasks", "assignments"):
+            self._csv[name].rows(rows[name])
+            self._json[name].rows(rows[name])
+        self._csv["documents"].rows((rows["document"],))
+        self._json["documents"].rows((rows["document"],))
+        self.plans += 1
+        self.tasks += len(plan.tasks)
+        self.with_tasks += bool(plan.tasks)
+        self.assigned += len({a.task_id for a in plan.assignments})
+        self.edges += len(plan.assignments)
+        for unit in units.values():  # as Corpus.summary counts them: every unit of the plan's names
+            self._unit_ids.add(unit.unit_id)
+            if not unit.known:
+                self._unknown.add(unit.unit_id)
+
+    def _diagnose(self, diagnostics) -> None:
+        from .corpus import warning_record
+
+        if not diagnostics:
+            return
+        rows = [warning_record(d) for d in diagnostics]
+        self._csv["warnings"].rows(rows)
+        self._json["warnings"].rows(rows)
+        for d in diagnostics:
+            if d.level in self.levels:
+                self.levels[d.level] += 1
+            else:
+                self.other_levels += 1
+            if d.level == "error":
+                self.inputs.append(d.source)
+            if d.level != "info" and (self.non_info <= self.keep or (d.level == "error" and
+                                                                     self.levels["error"] <= self.keep)):
+                self.diagnostics.append(d)
+
+    def finish(self, corrections=None) -> None:
+        """After the last input: the corrections that matched nothing are warnings."""
+        if corrections is not None:
+            self.inputs.append(corrections.source)
+            self._diagnose(corrections.stale())
+
+    # ------------------------------------------------------------ counts
+    @property
+    def non_info(self) -> int:
+        """Diagnostics that are not ``info`` (warnings and errors)."""
+        return self.levels["warning"] + self.levels["error"] + self.other_levels
+
+    @property
+    def no_task(self) -> bool:
+        """Plans were read, and not one of them yields a task."""
+        return bool(self.plans) and not self.with_tasks
+
+    def summary(self) -> dict[str, int]:
+        """What :meth:`Corpus.summary` says of the same corpus."""
+        return {
+            "documents": self.plans, "unreadable": self.unreadable, "tasks": self.tasks,
+            "assigned": self.assigned, "unassigned": self.tasks - self.assigned, "edges": self.edges,
+            "units": len(self._unit_ids), "unknown_units": len(self._unknown), "warnings": self.levels["warning"],
+        }
+
+    # ------------------------------------------------------------ the files
+    def commit(self) -> list[Path]:
+        """Write the six files whole (each through :func:`atomic_write`, the
+        paths read protected), in the order :func:`write_extract` writes
+        them; their paths."""
+        protect_more(self.inputs)
+        out = self.folder
+        units = self._tally.records()
+        written = [
+            atomic_write(out / "tasks.csv", self._csv["tasks"].pieces()),
+            atomic_write(out / "assignments.csv", self._csv["assignments"].pieces()),
+            atomic_write(out / "units.csv", csv_bytes(units, UNIT_COLUMNS)),
+            atomic_write(out / "documents.csv", self._csv["documents"].pieces()),
+            atomic_write(out / "warnings.csv", self._csv["warnings"].pieces()),
+            atomic_write(out / "taskgraph.json", self._json_pieces(units)),
+        ]
+        return written
+
+    def _json_pieces(self, units: list[dict]) -> Iterator[bytes]:
+        yield b"{\n"
+        for i, name in enumerate(_JSON_SECTIONS):
+            head = ((",\n" if i else "") + f" {_JSON_STRING(name)}: ").encode("utf-8")
+            if name == "units":
+                body = ",\n".join(map(_json_record, units)).encode("utf-8")
+                yield head + (b"[\n" + body + b"\n ]" if units else b"[]")
+                continue
+            spool = self._json[name]
+            if spool.empty:
+                yield head + b"[]"
+                continue
+            yield head + b"[\n"
+            yield from spool.pieces()
+            yield b"\n ]"
+        yield b"\n}\n"
+
+    def close(self) -> None:
+        for spool in self._spools:
+            spool.close()
+
+
+class _NoPlan(Exception):
+    """No input yields a plan: nothing is written."""
+
+
+class _NotWriting(Exception):
+    """An error of the reading or the printing met while the files are
+    written: raised again as it was, not taken for a failure of the disk."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def stream_extract(out_dir: str | Path, results: Iterable, *, corrections=None,
+                   before_writing: Callable[[ExtractStream], None] | None = None, command: str = "extract"
+                   ) -> tuple[ExtractStream, list[Path], "Outputs | None"]:
+    """``taskgraph extract``'s files written from ``results`` (what
+    :func:`taskgraph.corpus.results` yields) as they come, through
+    :func:`write_outputs` (the folder checked, inputs protected, every file
+    whole or not at all, the manifest kept, a failure of the disk one
+    :class:`~taskgraph.errors.OutputError`). ``before_writing(stream)`` is
+    called once every input is read, before any file is written (to print
+    the diagnostics). When no input yields a plan nothing is written, and the
+    folder is as it was: then the paths are ``[]`` and the outputs None.
+
+    Returns the :class:`ExtractStream` (its counts and first diagnostics),
+    the paths written and the :class:`Outputs` of the folder."""
+    made: list[ExtractStream] = []
+
+    def write() -> list[Path]:
+        stream = ExtractStream(out_dir)
+        made.append(stream)
+        try:
+            taking = iter(results)
+            while True:
+                try:
+                    result = next(taking)
+                except StopIteration:
+                    break
+                except Exception as e:  # the reading's, never the disk's
+                    raise _NotWriting(e) from None
+                stream.add(result)
+            stream.finish(corrections)
+            if before_writing is not None:
+                try:
+                    before_writing(stream)
+                except Exception as e:
+                    raise _NotWriting(e) from None
+            if not stream.plans:
+                raise _NoPlan
+            return stream.commit()
+        finally:
+            stream.close()
+
+    try:
+        written, outputs = write_outputs(out_dir, write, command=command)
+    except _NoPlan:
+        return made[0], [], None
+    except _NotWriting as e:
+        raise e.error from None
+    return made[0], written, outputs
+
+
+# --------------------------------------------------------------------------
 # Inputs and the output folder
 # --------------------------------------------------------------------------
 
@@ -261,12 +608,32 @@ def input_paths(corpus: Corpus) -> list[str]:
             + list(corpus.inputs))
 
 
+_guards: list[set[tuple[int, int]]] = []  # the files each protect_inputs block going on added
+
+
 @contextmanager
 def protect_inputs(paths: Iterable[str | os.PathLike]) -> Iterator[None]:
     """Within this block, :func:`atomic_write` refuses to replace any of
     ``paths`` (compared as files, so another spelling of the same path or a
-    link to it is caught too). Paths that do not exist are ignored."""
-    added = set()
+    link to it is caught too). Paths that do not exist are ignored. More
+    can be added within the block with :func:`protect_more`."""
+    added: set[tuple[int, int]] = set()
+    _guards.append(added)
+    try:
+        protect_more(paths)
+        yield
+    finally:
+        _guards.pop()
+        _protected.difference_update(added)
+
+
+def protect_more(paths: Iterable[str | os.PathLike]) -> None:
+    """Protect ``paths`` too, until the innermost :func:`protect_inputs`
+    block ends (for inputs known only once they are read, as ``taskgraph
+    extract`` reads them while it writes)."""
+    if not _guards:
+        raise RuntimeError("protect_more() outside a protect_inputs() block")
+    added = _guards[-1]
     for p in paths:
         try:
             st = os.stat(p)
@@ -275,11 +642,7 @@ def protect_inputs(paths: Iterable[str | os.PathLike]) -> Iterator[None]:
         key = (st.st_dev, st.st_ino)
         if key not in _protected:
             added.add(key)
-    _protected.update(added)
-    try:
-        yield
-    finally:
-        _protected.difference_update(added)
+            _protected.add(key)
 
 
 @dataclass

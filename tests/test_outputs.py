@@ -161,14 +161,14 @@ def test_a_run_that_fails_while_writing_keeps_the_earlier_results(tmp_path, caps
     assert status == 0
     before = checksums(out)
 
-    real = export.write_json
+    real = export.atomic_write
 
-    def disk_full(path, obj):
+    def disk_full(path, data):  # the last file written (extract writes every file through atomic_write)
         if Path(path).name == "taskgraph.json":
             raise OSError(28, "No space left on device", str(path))
-        return real(path, obj)
+        return real(path, data)
 
-    monkeypatch.setattr(export, "write_json", disk_full)
+    monkeypatch.setattr(export, "atomic_write", disk_full)
     status, err = extract(capsys, SEEDS / "001_8932685789ee55e5.txt", "-o", out)
     assert status == 1
     assert f"error: {out / 'taskgraph.json'}: cannot write the results: No space left on device" in err
