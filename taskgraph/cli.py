@@ -169,22 +169,23 @@ def _no_task(corpus) -> bool:
 
 
 def exit_status(corpus, strict: bool) -> int:
-    if not corpus.plans:
-        return 2
-    if corpus.unreadable or _no_task(corpus) or any(d.level == "error" for d in corpus.diagnostics):
-        return 1
-    if strict and any(d.level == "warning" for d in corpus.diagnostics):
-        return 1
-    return 0
+    levels = [d.level for d in corpus.diagnostics]
+    return _status(len(corpus.plans), corpus.unreadable, _no_task(corpus), "error" in levels, "warning" in levels,
+                   strict)
 
 
 def _stream_status(stream, strict: bool) -> int:
     """:func:`exit_status` of the corpus ``taskgraph extract`` wrote as it came."""
-    if not stream.plans:
+    return _status(stream.plans, stream.unreadable, stream.no_task, bool(stream.levels["error"]),
+                   bool(stream.levels["warning"]), strict)
+
+
+def _status(plans: int, unreadable: int, no_task: bool, errors: bool, warnings: bool, strict: bool) -> int:
+    """2: no plan read; 1: a file not read, no task at all, an error, or
+    (``--strict``) a warning; else 0."""
+    if not plans:
         return 2
-    if stream.unreadable or stream.no_task or stream.levels["error"]:
-        return 1
-    if strict and stream.levels["warning"]:
+    if unreadable or no_task or errors or (strict and warnings):
         return 1
     return 0
 
