@@ -65,7 +65,7 @@ class Corpus:
     units: dict[tuple[str, str], Unit] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unreadable: int = 0
-    inputs: list[str] = field(default_factory=list)  # other files read (a corrections file): never written
+    inputs: list[str] = field(default_factory=list)  # other files read (a corrections file, a plan read twice): never written
     _names: set[str] = field(default_factory=set, init=False, repr=False, compare=False)  # the plans' docs
     _seen: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # plan fingerprint -> doc
 
@@ -93,6 +93,7 @@ class Corpus:
             self.unreadable += 1
             return
         if self._already_read(result[0]):
+            self.inputs.append(result[0].source)  # read, so never written over, though counted once
             return
         plan, units = self._named_apart(*result)
         for key, unit in units.items():

@@ -425,6 +425,7 @@ class ExtractStream:
             return
         note = duplicate_of(self._seen, result[0])
         if note is not None:
+            self.inputs.append(result[0].source)  # read, so never written over, though counted once
             self._diagnose([note])
             return
         plan, units = named_apart(self._names, *result)

@@ -94,6 +94,33 @@ def test_an_input_named_like_an_output_is_never_overwritten(tmp_path, capsys):
     assert not list(folder.glob(".*.tmp"))
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_plan_read_twice_is_still_an_input_never_overwritten(tmp_path, capsys, jobs):
+    """The second copy of a plan is counted once, but it was read: a copy
+    saved in the output folder under an output's name stays as it is."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    first = tmp_path / "plan.txt"
+    shutil.copy(SEEDS / "000_544df5f8ded5f63a.txt", first)
+    copy = folder / "tasks.csv"
+    shutil.copy(first, copy)
+    before = copy.read_bytes()
+    status, err = extract(capsys, first, copy, "-o", folder, "-j", jobs)
+    assert status == 2
+    assert f"error: {copy}: refused to write over an input file; choose another output folder" in err
+    assert copy.read_bytes() == before
+
+
+def test_a_corpus_keeps_the_paths_of_plans_read_twice_as_inputs(tmp_path):
+    from taskgraph import load
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    shutil.copy(SEEDS / "000_544df5f8ded5f63a.txt", a)
+    shutil.copy(a, b)
+    corpus = load([a, b])
+    assert len(corpus.plans) == 1 and str(b) in export.input_paths(corpus)
+
+
 def test_protect_inputs_sees_through_other_spellings_and_ends_with_the_block(tmp_path):
     target = tmp_path / "plan.txt"
     target.write_bytes(b"plan")
