@@ -876,7 +876,9 @@ def _docx_document(title: str, subtitle: str = ""):
 
     doc = Document()
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by = title, "taskgraph", "taskgraph"
+    # the document property holds at most 255 characters (python-docx refuses more: a unit
+    # named at such length from a units file); the title on the page is whole
+    props.title, props.author, props.last_modified_by = title[:_TITLE_LIMIT], "taskgraph", "taskgraph"
     props.comments = ""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -1047,10 +1049,10 @@ class _Skeleton:
     core: tuple[str, str]  # docProps/core.xml before and after the title
 
     def docx(self, title: str, body: str) -> bytes | None:
-        if len(title) > _TITLE_LIMIT or _XML_INVALID.search(body):
+        if _XML_INVALID.search(body):
             return None
         own = {"word/document.xml": (self.document[0] + body + self.document[1]).encode("utf-8"),
-               "docProps/core.xml": (self.core[0] + _xml_text(title) + self.core[1]).encode("utf-8")}
+               "docProps/core.xml": (self.core[0] + _xml_text(title[:_TITLE_LIMIT]) + self.core[1]).encode("utf-8")}
         return _xl.packed_zip([m if isinstance(m, tuple) else _xl.packed_member(m, own[m]) for m in self.members])
 
 
