@@ -370,9 +370,8 @@ def extract_document(document: Document | Diagnostic, gazetteer: "Gazetteer"
     return plan, units
 
 
-def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Callable[[str], None] | None,
-         corrections: "Corrections | None" = None, gazetteer: "Gazetteer | None" = None) -> None:
-    corpus.add(_corrected_result(result, corrections, gazetteer))
+def _add(corpus: Corpus, result: Diagnostic | tuple[Plan, dict], progress: Callable[[str], None] | None) -> None:
+    corpus.add(result)
     if progress and not isinstance(result, Diagnostic):
         progress(result[0].info.doc)
 
@@ -429,10 +428,8 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, units: Sequence
 def _load(paths, units, jobs, progress, corrections) -> Corpus:
     run = prepare(paths, units, corrections)
     corpus = Corpus()
-    for result in results(run, jobs):
-        corpus.add(result)
-        if progress and not isinstance(result, Diagnostic):
-            progress(result[0].info.doc)
+    for result in results(run, jobs):  # (the corrections applied)
+        _add(corpus, result, progress)
     return _corrected(corpus, run.corrections)
 
 

@@ -58,8 +58,12 @@ CHAR_BITS = 16
 
 
 # ----------------------------------------------------------------- n-grams
+#: Texts counted at a time, by :func:`char_ngrams` and :func:`task_vectors` alike.
+_CHUNK = 10_000
+
+
 def char_ngrams(texts: Sequence[str], sizes: Sequence[int] = (2, 3),
-                chunk: int = 10_000) -> tuple[sparse.csr_matrix, np.ndarray]:
+                chunk: int = _CHUNK) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Count the character n-grams of each text.
 
     Parameters
@@ -318,10 +322,6 @@ def task_vectors(titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matr
     sides = sparse.csr_matrix((data, indices, np.r_[0, np.cumsum(np.c_[lt, lx].ravel())]), shape=(2 * n, width))
     X = sparse.csr_matrix((_unit_rows(sides).data, indices, ptr), shape=(n, width))
     return _unit_rows(X)
-
-
-#: Tasks counted at a time by :func:`task_vectors` (as :func:`char_ngrams`' default chunk).
-_CHUNK = 10_000
 
 
 def _vector_span(span: tuple[int, int]):
