@@ -745,17 +745,16 @@ def unit_clusters(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution: 
 
 
 def _unit_clusters(frames, members: pd.DataFrame, places: dict, n_words: int, n_tasks: int) -> pd.DataFrame:
-    tasks, _, edges = frames
+    tasks, units, edges = frames
     text = (tasks["title"].fillna("") + "。" + tasks["text"].fillna("")).tolist()
     path, title = tasks["path"].tolist(), tasks["title"].tolist()
-    position = {t: k for k, t in enumerate(tasks["node"])}
-    task_pos = edges["task"].map(position).to_numpy()
+    task_pos = pd.Index(tasks["node"]).get_indexer(edges["task"])
     unit_rows = edges.groupby("unit", sort=False).indices  # unit node → edge rows
     is_lead = edges["role"].eq("lead").to_numpy()
     lead_of: dict[int, list[str]] = {}
     for k, u in zip(task_pos[is_lead], edges["unit"].to_numpy()[is_lead]):
         lead_of.setdefault(int(k), []).append(u)
-    names = dict(zip(edges["unit"], edges["name"]))
+    names = dict(zip(units["node"].tolist(), units["name"].tolist()))  # (an edge's name is its unit's)
     rows, binds = [], []
     for (place, cluster), grp in members.groupby(["place", "cluster"], sort=True):
         if len(grp) < 2:
@@ -870,19 +869,20 @@ def _coordinators(frames, coord: pd.DataFrame, alpha: float) -> pd.DataFrame:
     rows = []
     for place, grp in units.groupby("place", sort=True):
         D = nx.DiGraph()
-        D.add_nodes_from(sorted(grp["unit_id"]))
-        sub = coord_of.get(place, coord.iloc[0:0])
-        D.add_weighted_edges_from(sorted(zip(sub["support_id"], sub["lead_id"], sub["tasks"])))  # reversed
+        D.add_nodes_from(sorted(grp["unit_id"].tolist()))
+        sub = coord_of.get(place, coord.iloc[0:0])  # (plain lists: zipping Series is slow)
+        D.add_weighted_edges_from(sorted(zip(sub["support_id"].tolist(), sub["lead_id"].tolist(),
+                                             sub["tasks"].tolist())))  # reversed
         pr = nx.pagerank(D, alpha=alpha, weight="weight") if len(D) else {}
         n_other = max(len(D) - 1, 1)
-        for u in grp.itertuples(index=False):
-            uid = u.unit_id
+        d_in, d_out = dict(D.in_degree()), dict(D.out_degree())
+        w_in, w_out = dict(D.in_degree(weight="weight")), dict(D.out_degree(weight="weight"))
+        for uid, name, function in zip(grp["unit_id"].tolist(), grp["name"].tolist(), grp["function"].tolist()):
             rows.append({
-                "place": place, "unit": u.name, "unit_id": uid, "function": u.function,
-                "coordinates": D.in_degree(uid), "coordinated_by": D.out_degree(uid),
-                "lead_edges": int(D.in_degree(uid, weight="weight")),
-                "support_edges": int(D.out_degree(uid, weight="weight")),
-                "out_centrality": D.in_degree(uid) / n_other, "in_centrality": D.out_degree(uid) / n_other,
+                "place": place, "unit": name, "unit_id": uid, "function": function,
+                "coordinates": d_in[uid], "coordinated_by": d_out[uid],
+                "lead_edges": int(w_in[uid]), "support_edges": int(w_out[uid]),
+                "out_centrality": d_in[uid] / n_other, "in_centrality": d_out[uid] / n_other,
                 "pagerank": round(pr.get(uid, 0.0), 10),
             })
     out = pd.DataFrame(rows, columns=COORDINATOR_COLUMNS)

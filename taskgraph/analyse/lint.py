@@ -90,8 +90,16 @@ def _lint(frames, max_units: int) -> pd.DataFrame:
     per_task["n_units"] = edges.groupby("task").size()
     per_task["n_leads"] = leads.groupby("task").size()
     per_task[["n_units", "n_leads"]] = per_task[["n_units", "n_leads"]].fillna(0).astype(int)
-    per_task["names"] = _joined(edges["task"], edges["name"])
-    per_task["lead_names"] = _joined(leads["task"], leads["name"])
+    # the joined names only of the tasks whose rows show them (a handful; joining every task's
+    # names cost a second at 100,000 tasks): names where no unit leads or too many are named,
+    # lead names where several lead or a collective body does
+    coll = leads[leads["collective"].astype(bool)]
+    show = per_task.index[(per_task["n_leads"] == 0) | (per_task["n_units"] > max_units)]
+    some = edges[edges["task"].isin(show)]
+    per_task["names"] = _joined(some["task"], some["name"])
+    show = per_task.index[per_task["n_leads"] > 1].union(pd.Index(coll["task"].unique()))
+    some = leads[leads["task"].isin(show)]
+    per_task["lead_names"] = _joined(some["task"], some["name"])
     per_task[["names", "lead_names"]] = per_task[["names", "lead_names"]].fillna("")
     per_task = per_task.reset_index()
     found = []
@@ -113,7 +121,6 @@ def _lint(frames, max_units: int) -> pd.DataFrame:
     both_tasks = at.loc[both["task"]].reset_index()
     task_rows("lead_and_support", both_tasks, 1,
               [f"named as lead and support ({w})" for w in both["written"]], unit=list(both["name"]))
-    coll = leads[leads["collective"].astype(bool)]
     coll_tasks = at.loc[coll["task"]].reset_index()
     task_rows("collective_lead", coll_tasks, list(coll_tasks["n_leads"]),
               ["lead: " + n for n in coll_tasks["lead_names"]], unit=list(coll["name"]))
