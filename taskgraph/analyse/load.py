@@ -117,7 +117,8 @@ def _unit_load(tasks: pd.DataFrame, units: pd.DataFrame, edges: pd.DataFrame, *,
     pairs = m[["place", "task", "key"]].merge(m[["task", "key"]], on="task", suffixes=("", "_other"))
     pairs = pairs[pairs["key"] != pairs["key_other"]]
     partners = pairs.groupby(["place", "key"])["key_other"].nunique()
-    out["partners"] = [int(partners.get((p, k), 0)) for p, k in zip(out["place"], out["key"])]
+    at = pd.MultiIndex.from_arrays([out["place"], out["key"]])
+    out["partners"] = partners.reindex(at, fill_value=0).to_numpy().astype(int)
     if by == "unit":
         info = units.set_index("node")
         out["unit"] = out["key"].map(info["name"])

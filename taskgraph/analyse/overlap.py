@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..graph import graph_frames
-from ._pool import MIN_WORK, fork_map
+from ._pool import MIN_WORK, fork_ahead, fork_map
 from .load import LEAD_WEIGHT, SUPPORT_WEIGHT
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -671,7 +671,8 @@ def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: i
     reuse their memory, rather than map fresh memory for every chunk)."""
     if not len(i):
         return np.zeros(0)
-    X = _shared_columns(X)
+    # (the rows as they are: an n-gram of one row only is in no product of two, and cutting such
+    # n-grams out first cost more, at 100,000 tasks, than the shorter rows saved)
     if chunk is None:
         chunk = max(1, int(_PAIR_ENTRIES * X.shape[0] / max(X.nnz, 1)))
     _shared.update(X=X, i=i, j=j)
@@ -685,20 +686,6 @@ def pair_similarity(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: i
 
 #: Entries of each side's rows copied per chunk of pairs by :func:`pair_similarity` (some 12 MB).
 _PAIR_ENTRIES = 1 << 20
-
-
-def _shared_columns(X: sparse.csr_matrix) -> sparse.csr_matrix:
-    """``X`` without the entries of columns only one row has (columns keep
-    their numbers). Such an n-gram (a fifth of the entries at 100,000 tasks:
-    most n-grams of a mutated or rare wording) is in no product of two rows,
-    so every dot product is the same sum of the same terms in the same order
-    (ascending columns); the rows copied and merged per pair are shorter."""
-    df = np.bincount(X.indices, minlength=X.shape[1])
-    keep = df[X.indices] >= 2
-    if keep.all():
-        return X
-    kept = np.r_[0, np.cumsum(keep)][X.indptr]  # each row's kept entries end where its entries end
-    return sparse.csr_matrix((X.data[keep], X.indices[keep], kept), shape=X.shape)
 
 
 def _pair_chunk(span: tuple[int, int]) -> np.ndarray:
@@ -873,11 +860,16 @@ def overlap_tables(G: "nx.Graph", *, threshold: float = THRESHOLD, top_k: int | 
     tasks, _, edges = frames
     X = task_vectors(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")))
     wide = _function_load(frames, lead_weight, support_weight)
-    return {
-        "overlap_tasks": _matching_tasks(tasks, edges, X, threshold, top_k, budget, heavy_ngrams, candidates),
-        "overlap_functions": _function_matrix(wide),
-        "overlap_places": _place_similarity(tasks, wide, X),
-    }
+    # the places' similarity and the task matching are independent: in a large corpus a child
+    # works out the first in the CPU time the second leaves idle (its steps in one process)
+    with fork_ahead(_place_similarity_of, (tasks, wide, X), fork=len(tasks) >= MIN_WORK) as places:
+        matching = _matching_tasks(tasks, edges, X, threshold, top_k, budget, heavy_ngrams, candidates)
+        similarity = places.result()
+    return {"overlap_tasks": matching, "overlap_functions": _function_matrix(wide), "overlap_places": similarity}
+
+
+def _place_similarity_of(args) -> pd.DataFrame:
+    return _place_similarity(*args)
 
 
 def _lead_match(a: str, b: str) -> str:

@@ -111,18 +111,17 @@ def lead_betweenness(units: pd.DataFrame, coord: pd.DataFrame) -> dict:
     out = {}
     coord_of = {p: g for p, g in coord.groupby("place", sort=False)}
     for place, grp in units.groupby("place", sort=True):
-        D = nx.DiGraph()
-        ids = sorted(grp["unit_id"].tolist())
-        D.add_nodes_from(ids)
-        sub = coord_of.get(place)
-        if sub is not None:  # (plain lists: zipping Series is slow)
+        ids = sorted(set(grp["unit_id"].tolist()))
+        sub = coord_of.get(place, coord.iloc[0:0])  # (distinct ordered pairs, none a unit with itself)
+        if len(ids) > EXACT_BETWEENNESS:
+            D = nx.DiGraph()
+            D.add_nodes_from(ids)
             D.add_edges_from(sorted(zip(sub["lead_id"].tolist(), sub["support_id"].tolist())))
-        if len(D) > EXACT_BETWEENNESS:
             bc = nx.betweenness_centrality(D, k=EXACT_BETWEENNESS, normalized=True, seed=0)
         else:  # exact, all sources at once in numpy
-            at = {v: i for i, v in enumerate(ids)}
-            e = np.array([(at[a], at[b]) for a, b in D.edges()], dtype=np.int64).reshape(-1, 2)
-            bc = dict(zip(ids, _dense_betweenness(len(ids), e[:, 0], e[:, 1]).tolist()))
+            at = pd.Index(ids)
+            bc = dict(zip(ids, _dense_betweenness(len(ids), at.get_indexer(sub["lead_id"]),
+                                                  at.get_indexer(sub["support_id"])).tolist()))
         for node, uid in zip(grp["node"].tolist(), grp["unit_id"].tolist()):
             out[node] = round(bc.get(uid, 0.0), 12)
     return out
