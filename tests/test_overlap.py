@@ -277,6 +277,37 @@ def test_task_vectors_are_the_two_sides_tfidf_side_by_side(monkeypatch, chunk):
     assert (X.data == expected.data).all()
 
 
+def test_forked_task_vectors_are_the_same_to_the_last_bit(monkeypatch):
+    """For a large corpus the blocks are mapped, weighted and scaled by
+    forked workers writing into memory shared with the caller: the same
+    matrix, bit for bit, as in one process, and in the caller's own memory
+    afterwards (a later fork must not share writes with it)."""
+    from taskgraph.analyse._pool import fork_workers
+
+    if fork_workers(4) < 2:
+        pytest.skip("one CPU, or forking unsafe here: nothing runs in another process")
+    monkeypatch.setattr(overlap, "_CHUNK", 7)
+    rng = np.random.default_rng(5)
+    chars = list("科技创新企业平台人才金融园区加强推进") + ["ab", "2024", "，", "\n"]
+    titles = ["".join(rng.choice(chars, rng.integers(0, 6))) for _ in range(60)]
+    texts = ["".join(rng.choice(chars, rng.integers(0, 30))) for _ in range(60)]
+    one = task_vectors(titles, texts)
+    monkeypatch.setattr(overlap, "MIN_WORK", 0)
+    forked = task_vectors(titles, texts)
+    assert one.shape == forked.shape
+    assert (one.indptr == forked.indptr).all() and (one.indices == forked.indices).all()
+    assert (one.data == forked.data).all()
+    import os
+
+    pid = os.fork()  # a child writing into the matrix does not change the caller's
+    if pid == 0:
+        forked.data[:] = -1.0
+        forked.indices[:] = 0
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert (one.data == forked.data).all() and (one.indices == forked.indices).all()
+
+
 def test_task_vectors_are_unit_rows():
     X = task_vectors(["标题", ""], ["正文内容", ""])
     assert np.asarray(X.multiply(X).sum(axis=1)).ravel() == pytest.approx([1, 0])

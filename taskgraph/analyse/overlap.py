@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..graph import graph_frames
-from ._pool import MIN_WORK, fork_ahead, fork_map
+from ._pool import MIN_WORK, fork_ahead, fork_map, fork_workers
 from .load import LEAD_WEIGHT, SUPPORT_WEIGHT
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -233,14 +233,18 @@ def _unit_rows(X: sparse.csr_matrix) -> sparse.csr_matrix:
     temporaries are small buffers the allocator reuses, not arrays the size
     of the matrix mapped and faulted in afresh each time (at 100,000 tasks
     the page faults of those cost more than the arithmetic)."""
-    ptr = X.indptr
+    _scale_rows(X.indptr, X.data)
+    return X
+
+
+def _scale_rows(ptr: np.ndarray, data: np.ndarray) -> None:
+    """:func:`_unit_rows` on a CSR matrix's row pointers and data (in place)."""
     for lo, hi in _row_spans(ptr):
         lengths = np.diff(ptr[lo:hi + 1])
-        d = X.data[ptr[lo]:ptr[hi]]
+        d = data[ptr[lo]:ptr[hi]]
         norms = np.sqrt(np.bincount(np.repeat(np.arange(hi - lo), lengths), weights=d * d, minlength=hi - lo))
         norms[norms == 0] = 1.0
         d /= np.repeat(norms, lengths)
-    return X
 
 
 #: Entries of a sparse matrix's data handled at a time by the elementwise
@@ -302,26 +306,78 @@ def task_vectors(titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matr
     ptr = np.r_[0, np.cumsum(lt + lx)].astype(np.int64)
     width = len(vocab_t) + len(vocab_x)
     index_dtype = np.int32 if max(ptr[-1], width) < 2 ** 31 else np.int64
-    data, indices = np.empty(ptr[-1]), np.empty(ptr[-1], dtype=index_dtype)
-    for (lo, _), ((ct, vt), (cx, vx)) in zip(spans, blocks):
-        # a block's rows are one range of the matrix's entries: title entries, then text entries
-        side = [sparse.csr_matrix((m.data, np.searchsorted(vocab, codes)[m.indices], m.indptr),
-                                  shape=(m.shape[0], len(vocab)))
-                for m, codes, vocab in ((ct, vt, vocab_t), (cx, vx, vocab_x))]
-        both = sparse.hstack(side, format="csr")
-        a, b = ptr[lo], ptr[lo + ct.shape[0]]
-        indices[a:b] = both.indices
-        np.log(both.data, out=data[a:b])  # (the counts in double precision, as tfidf takes them)
-        data[a:b] += 1.0
+    # each block's rows are one range of the matrix's entries: the block is mapped onto the merged
+    # vocabularies and its counts made sublinear, then (the document frequencies known) weighted and
+    # each side and row scaled to unit length, as _unit_rows(hstack([tfidf(titles), tfidf(texts)]));
+    # for a large corpus, blocks at a time in forked workers writing into memory shared with this process
+    workers = None if n >= MIN_WORK else 1
+    forked = fork_workers(len(blocks), workers) > 1
+    data, indices = _entries(ptr[-1], np.float64, forked), _entries(ptr[-1], index_dtype, forked)
+    _shared.update(blocks=blocks, spans=spans, vocabs=(vocab_t, vocab_x), ptr=ptr, lengths=(lt, lx), data=data,
+                   indices=indices)
     blocks = None
-    df = np.bincount(indices, minlength=width)
-    idf = 1.0 + np.log((1.0 + n) / (1.0 + df))  # (as tfidf: the same N for both sides)
-    for a, b in _spans(len(data)):
-        data[a:b] *= idf[indices[a:b]]
-    # each side to unit length (the title of a row, then its text: rows of their own), then the row
-    sides = sparse.csr_matrix((data, indices, np.r_[0, np.cumsum(np.c_[lt, lx].ravel())]), shape=(2 * n, width))
-    X = sparse.csr_matrix((_unit_rows(sides).data, indices, ptr), shape=(n, width))
-    return _unit_rows(X)
+    try:
+        found = fork_map(_map_block, range(len(spans)), workers=workers)
+        df = np.zeros(width, dtype=np.int64)  # tasks using each n-gram, from the blocks' own counts
+        for at_t, df_t, at_x, df_x in found:
+            df[at_t] += df_t  # (an n-gram once per block: no index repeats)
+            df[at_x] += df_x
+        found = None
+        _shared["idf"] = 1.0 + np.log((1.0 + n) / (1.0 + df))  # (as tfidf: the same N for both sides)
+        fork_map(_weigh_block, range(len(spans)), workers=workers)
+    finally:
+        for key in ("blocks", "spans", "vocabs", "ptr", "lengths", "data", "indices", "idf"):
+            _shared.pop(key, None)
+    if forked:  # (the matrix's own memory: a later fork must not share writes with this process)
+        data, indices = np.array(data), np.array(indices)
+    return sparse.csr_matrix((data, indices, ptr), shape=(n, width))
+
+
+def _entries(size: int, dtype, shared: bool) -> np.ndarray:
+    """An empty array of ``size`` entries; in memory that forked workers
+    share with this process (an anonymous shared mapping) if ``shared``."""
+    if not shared or size == 0:
+        return np.empty(size, dtype=dtype)
+    import mmap
+
+    return np.frombuffer(mmap.mmap(-1, size * np.dtype(dtype).itemsize), dtype=dtype, count=size)
+
+
+def _map_block(k: int):
+    """Block ``k`` of task_vectors onto the merged vocabularies: its entries'
+    columns and sublinear counts written into the matrix's arrays; returns
+    each side's columns and the block's tasks using each (for the document
+    frequencies)."""
+    (ct, vt), (cx, vx) = _shared["blocks"][k]
+    vocab_t, vocab_x = _shared["vocabs"]
+    lo = _shared["spans"][k][0]
+    ptr = _shared["ptr"]
+    at_t, at_x = np.searchsorted(vocab_t, vt), np.searchsorted(vocab_x, vx)
+    side = [sparse.csr_matrix((m.data, at[m.indices], m.indptr), shape=(m.shape[0], len(vocab)))
+            for m, at, vocab in ((ct, at_t, vocab_t), (cx, at_x, vocab_x))]
+    both = sparse.hstack(side, format="csr")  # a row's title entries, then its text entries
+    a, b = ptr[lo], ptr[lo + ct.shape[0]]
+    _shared["indices"][a:b] = both.indices
+    data = _shared["data"][a:b]
+    np.log(both.data, out=data)  # (the counts in double precision, as tfidf takes them)
+    data += 1.0
+    small = np.int32 if len(vocab_t) + len(vocab_x) < 2 ** 31 else np.int64
+    return (at_t.astype(small), np.bincount(ct.indices, minlength=len(vt)).astype(np.int32),
+            (at_x + len(vocab_t)).astype(small), np.bincount(cx.indices, minlength=len(vx)).astype(np.int32))
+
+
+def _weigh_block(k: int) -> None:
+    """Rows of block ``k`` of task_vectors: TF × IDF, each side (title,
+    text) to unit length, then the row."""
+    lo, hi = _shared["spans"][k]
+    ptr, (lt, lx), idf = _shared["ptr"], _shared["lengths"], _shared["idf"]
+    hi = min(hi, len(ptr) - 1)
+    a, b = ptr[lo], ptr[hi]
+    data, indices = _shared["data"][a:b], _shared["indices"][a:b]  # (views: written in place)
+    for s, e in _spans(len(data)):
+        data[s:e] *= idf[indices[s:e]]
+    _scale_rows(np.r_[0, np.cumsum(np.c_[lt[lo:hi], lx[lo:hi]].ravel())], data)  # each side: rows of their own
+    _scale_rows(ptr[lo:hi + 1] - a, data)  # then the row
 
 
 def _vector_span(span: tuple[int, int]):
