@@ -38,6 +38,24 @@ def test_bicm_reproduces_the_degrees():
     assert len(set(tc.tolist())) == len(set(B.sum(1).tolist()))
 
 
+def test_bicm_finished_by_root_finding_reproduces_the_degrees():
+    """Where the fixed-point iteration has not converged, scipy.optimize
+    finishes the fit (imported only then): the degrees still come out."""
+    from taskgraph.analyse import backbone
+
+    rng = np.random.default_rng(4)
+    B = (rng.random((40, 15)) < rng.random(15) * 0.6).astype(int)
+    B = B[B.sum(1) > 0][:, B[B.sum(1) > 0].sum(0) > 0]
+    h, k = B.sum(1), B.sum(0)
+    hv, hn = np.unique(h, return_counts=True)
+    kv, kn = np.unique(k, return_counts=True)
+    x, y = backbone._solve_classes(hv.astype(float), hn.astype(float), kv.astype(float), kn.astype(float),
+                                   n_iter=1)  # one step: far from converged
+    p = np.outer(y, x) / (1 + np.outer(y, x))
+    assert np.allclose((hn[:, None] * p).sum(0), kv, atol=1e-6)
+    assert np.allclose((kn[None, :] * p).sum(1), hv, atol=1e-6)
+
+
 def test_pvalues_match_a_monte_carlo_of_the_model():
     """P(V >= v) computed exactly against 40,000 graphs drawn from the
     fitted BiCM (independent links): within sampling error."""
@@ -261,5 +279,17 @@ def test_the_significance_of_pairs_does_not_import_scipy_stats():
     code = ("import sys, taskgraph; from taskgraph.graph import build_graph; "
             "from taskgraph.analyse.clusters import cluster_tables; "
             "cluster_tables(build_graph(taskgraph.load())); print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_fit_that_converges_does_not_import_scipy_optimize():
+    """scipy.optimize (half a second) is imported only for a fit the
+    fixed-point iteration leaves unfinished."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from taskgraph.analyse.backbone import fit_bicm; "
+            "fit_bicm([1, 1, 2], [2, 1, 1]); print('scipy.optimize' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

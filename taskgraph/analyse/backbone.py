@@ -34,7 +34,6 @@ means a BH-adjusted p-value (``q_value``) of 0.05 or less.
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize
 
 __all__ = ["fit_bicm", "pair_pvalues", "bh_adjust", "ALPHA"]
 
@@ -75,6 +74,8 @@ def _solve_classes(hv, hn, kv, kn, n_iter: int = 300):
     def f(z):
         ru, rt = residual(np.exp(z[:nx_]), np.exp(z[nx_:]))
         return np.r_[ru, rt]
+
+    from scipy import optimize  # (imported only when needed: half a second where the iteration converges)
 
     z = np.log(np.r_[x, y])
     for method in ("hybr", "lm"):

@@ -559,14 +559,16 @@ def _place_partition(piece):
 
 
 def _members(frames, weighting: Weighting, resolution: float, runs: int, seed: int, edges: Edges = EDGES,
-             null_runs: int = NULL_RUNS, models=None, significance=None):
+             null_runs: int = NULL_RUNS, models=None, significance=None, projection=None):
     """Members frame (with the unit ``node``) and, per place, the partition's
-    modularity, agreement and the rest of :func:`cluster_places`."""
+    modularity, agreement and the rest of :func:`cluster_places`
+    (``models``, ``significance``, ``projection``: as computed already, if
+    they were)."""
     if weighting not in ("newman", "shared"):
         raise ValueError(f"weighting must be 'newman' or 'shared', not {weighting!r}")
     if edges not in ("all", "significant"):
         raise ValueError(f"edges must be 'all' or 'significant', not {edges!r}")
-    u, a, b, shared, nw = _projection(frames)
+    u, a, b, shared, nw = _projection(frames) if projection is None else projection
     models = _place_models(frames) if models is None else models
     if significance is None:
         significance = _significance(frames, u, a, b, shared, models)
@@ -899,10 +901,12 @@ def cluster_tables(G: nx.Graph, *, weighting: Weighting = WEIGHTING, resolution:
     ``cluster_places`` (:func:`cluster_places`), ``unit_pairs``,
     ``coordination`` and ``coordinators``."""
     frames = graph_frames(G)
-    u, a, b, shared, _ = _projection(frames)
+    projection = _projection(frames)
+    u, a, b, shared, _ = projection
     models = _place_models(frames)
     significance = _significance(frames, u, a, b, shared, models)
-    members, places = _members(frames, weighting, resolution, runs, seed, edges, null_runs, models, significance)
+    members, places = _members(frames, weighting, resolution, runs, seed, edges, null_runs, models, significance,
+                               projection)
     coord = _coordination(frames)
     return {
         "clusters": _unit_clusters(frames, members, places, N_WORDS, N_TASKS),

@@ -318,6 +318,7 @@ def task_vectors(titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matr
     blocks = None
     try:
         found = fork_map(_map_block, range(len(spans)), workers=workers)
+        del _shared["blocks"]  # (the blocks' counts are in the matrix now: their memory goes before the rest)
         df = np.zeros(width, dtype=np.int64)  # tasks using each n-gram, from the blocks' own counts
         for at_t, df_t, at_x, df_x in found:
             df[at_t] += df_t  # (an n-gram once per block: no index repeats)
