@@ -308,6 +308,18 @@ def test_forked_task_vectors_are_the_same_to_the_last_bit(monkeypatch):
     assert (one.data == forked.data).all() and (one.indices == forked.indices).all()
 
 
+@pytest.mark.parametrize("chunk", [4, 10_000])
+def test_task_vectors_document_frequencies_are_the_columns_rows(monkeypatch, chunk):
+    """The document frequencies task_vectors sums from its blocks (and the
+    matching takes instead of counting again) are the rows using each column."""
+    monkeypatch.setattr(overlap, "_CHUNK", chunk)
+    titles = ["科技创新", "", "人才 引进", "金融", "科技金融"] * 3
+    texts = ["加强科技创新平台建设", "人才", "", "金融风险补偿", "科技金融 ab"] * 3
+    X, df = overlap._task_vectors(titles, texts)
+    assert (df == np.bincount(X.indices, minlength=X.shape[1])).all()
+    assert comparison_work(X, df) == comparison_work(X)
+
+
 def test_task_vectors_are_unit_rows():
     X = task_vectors(["标题", ""], ["正文内容", ""])
     assert np.asarray(X.multiply(X).sum(axis=1)).ravel() == pytest.approx([1, 0])

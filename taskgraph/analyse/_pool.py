@@ -25,6 +25,10 @@ __all__ = ["fork_map", "fork_workers", "fork_ahead", "Ahead", "MIN_WORK"]
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: CPU priority (nice) of a :func:`fork_ahead` child: the lowest, so that it
+#: takes the CPU time the caller leaves idle rather than the caller's.
+AHEAD_NICE = 19
+
 #: Work (projection edges, tasks) below which an analysis stays in one process:
 #: starting workers costs more than it saves.
 MIN_WORK = 20_000
@@ -135,7 +139,7 @@ def _ahead(conn, func, arg) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this child
     try:
-        os.nice(19)  # the idle CPU time only, while the caller works
+        os.nice(AHEAD_NICE)  # the idle CPU time only, while the caller works
     except OSError:
         pass
     try:

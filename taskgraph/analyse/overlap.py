@@ -267,14 +267,15 @@ def _row_spans(ptr: np.ndarray, piece: int = _PIECE) -> list[tuple[int, int]]:
     return [(int(lo), int(hi)) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
-def comparison_work(X: sparse.csr_matrix) -> float:
+def comparison_work(X: sparse.csr_matrix, df: np.ndarray | None = None) -> float:
     """Products per task that comparing every pair of rows of ``X`` costs:
     ``sum(df²) / n`` over its columns (two rows sharing an n-gram cost one
     product for it). Small for a few thousand tasks; in a large corpus the
-    commonest n-grams (加强, 推进, 企业…) make it grow with the corpus."""
+    commonest n-grams (加强, 推进, 企业…) make it grow with the corpus.
+    ``df``: the rows using each column, if known already."""
     if X.shape[0] == 0:
         return 0.0
-    df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float64)
+    df = (np.bincount(X.indices, minlength=X.shape[1]) if df is None else df).astype(np.float64)
     return float((df * df).sum() / X.shape[0])
 
 
@@ -286,6 +287,12 @@ def task_vectors(titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matr
     their own, long texts drown the aim in shared policy wording. Every
     n-gram is kept, however common: the vectors, and so every similarity
     reported, are exact at any size."""
+    return _task_vectors(titles, texts)[0]
+
+
+def _task_vectors(titles: Sequence[str], texts: Sequence[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """:func:`task_vectors` and the tasks using each of its columns (the
+    document frequencies, which the task matching needs too)."""
     titles, texts = list(titles), list(texts)
     if len(titles) != len(texts):
         raise ValueError("one title per text")
@@ -331,7 +338,7 @@ def task_vectors(titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matr
             _shared.pop(key, None)
     if forked:  # (the matrix's own memory: a later fork must not share writes with this process)
         data, indices = np.array(data), np.array(indices)
-    return sparse.csr_matrix((data, indices, ptr), shape=(n, width))
+    return sparse.csr_matrix((data, indices, ptr), shape=(n, width)), df
 
 
 def _entries(size: int, dtype, shared: bool) -> np.ndarray:
@@ -771,13 +778,13 @@ def _keep_best(i: np.ndarray, j: np.ndarray, s: np.ndarray, n: int, threshold: f
 
 
 def match_pairs(X: sparse.csr_matrix, group: np.ndarray, threshold: float = THRESHOLD, top_k: int | None = TOP_K,
-                budget: float = BUDGET, heavy: int = HEAVY_NGRAMS, candidates: int = CANDIDATES
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+                budget: float = BUDGET, heavy: int = HEAVY_NGRAMS, candidates: int = CANDIDATES,
+                df: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """The matching of :func:`matching_tasks` on rows of :func:`task_vectors`
     and their groups (places): pairs ``(i, j, similarity)``, ``i < j``, and
     whether every pair was compared (else: candidates, see
-    :func:`candidate_pairs`)."""
-    if comparison_work(X) <= budget:
+    :func:`candidate_pairs`). ``df``: as for :func:`comparison_work`."""
+    if comparison_work(X, df) <= budget:
         return (*_similar_pairs(X, group, threshold, top_k), True)
     i, j = candidate_pairs(X, group, heavy, candidates)
     return (*_keep_best(i, j, pair_similarity(X, i, j), X.shape[0], threshold, top_k), False)
@@ -875,17 +882,17 @@ def matching_tasks(G: "nx.Graph", *, threshold: float = THRESHOLD, top_k: int | 
         and paths.
     """
     tasks, _, edges = graph_frames(G)
-    X = task_vectors(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")))
-    return _matching_tasks(tasks, edges, X, threshold, top_k, budget, heavy_ngrams, candidates)
+    X, df = _task_vectors(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")))
+    return _matching_tasks(tasks, edges, X, threshold, top_k, budget, heavy_ngrams, candidates, df)
 
 
 def _matching_tasks(tasks: pd.DataFrame, edges: pd.DataFrame, X: sparse.csr_matrix, threshold: float,
                     top_k: int | None, budget: float = BUDGET, heavy: int = HEAVY_NGRAMS,
-                    candidates: int = CANDIDATES) -> pd.DataFrame:
+                    candidates: int = CANDIDATES, df: np.ndarray | None = None) -> pd.DataFrame:
     columns = ["similarity", "lead_match"] + [f"{c}_{s}" for s in "ab" for c in
                                               ("place", "doc", "path", "title", "lead", "lead_function")]
     group = pd.factorize(tasks["place"], sort=True)[0]
-    i, j, s, exhaustive = match_pairs(X, group, threshold, top_k, budget, heavy, candidates)
+    i, j, s, exhaustive = match_pairs(X, group, threshold, top_k, budget, heavy, candidates, df)
     # side a is the place that sorts first
     swap = tasks["place"].to_numpy()[i] > tasks["place"].to_numpy()[j]
     i, j = np.where(swap, j, i), np.where(swap, i, j)
@@ -915,12 +922,12 @@ def overlap_tables(G: "nx.Graph", *, threshold: float = THRESHOLD, top_k: int | 
     (:func:`place_similarity`)."""
     frames = graph_frames(G)
     tasks, _, edges = frames
-    X = task_vectors(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")))
+    X, df = _task_vectors(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")))
     wide = _function_load(frames, lead_weight, support_weight)
     # the places' similarity and the task matching are independent: in a large corpus a child
     # works out the first in the CPU time the second leaves idle (its steps in one process)
     with fork_ahead(_place_similarity_of, (tasks, wide, X), fork=len(tasks) >= MIN_WORK) as places:
-        matching = _matching_tasks(tasks, edges, X, threshold, top_k, budget, heavy_ngrams, candidates)
+        matching = _matching_tasks(tasks, edges, X, threshold, top_k, budget, heavy_ngrams, candidates, df)
         similarity = places.result()
     return {"overlap_tasks": matching, "overlap_functions": _function_matrix(wide), "overlap_places": similarity}
 
