@@ -730,6 +730,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the ``taskgraph`` console script."""
     try:
         rv = app(args=argv, prog_name="taskgraph", standalone_mode=False)
+        if rv == 130:  # Ctrl-C: typer returns 130 without a word (no command exits with it itself)
+            _say(_console(stderr=True), "interrupted", "red")
         return rv if isinstance(rv, int) else 0
     except typer.Exit as e:
         return e.exit_code

@@ -200,8 +200,10 @@ def test_an_interruption_while_reading_leaves_the_folder_as_it_was(tmp_path, cap
         return real(document, gazetteer)
 
     monkeypatch.setattr(corpus_module, "extract_document", interrupted)
+    capsys.readouterr()
     assert main(["extract", str(SEEDS), "-o", str(out), "-q"]) == 130
     assert files(out) == before  # no temporary file, nothing replaced, the manifest as it was
+    assert capsys.readouterr().err.strip() == "interrupted"  # one line, no traceback
 
 
 def test_a_full_disk_while_the_plans_come_names_the_output(tmp_path, capsys, monkeypatch):
