@@ -116,6 +116,32 @@ def test_frames_follow_the_graph(G):
     assert set(edges["task"]) <= set(tasks["node"]) and set(edges["unit"]) <= set(units["node"])
 
 
+def _edges_in_graph_order(G):
+    """The edges as G.edges() gives them, task end first, with their data."""
+    is_task = set(task_nodes(G))
+    return [((a, b) if a in is_task else (b, a)) + (d["role"], d["order"]) for a, b, d in G.edges(data=True)]
+
+
+def test_frames_edges_are_in_graph_order_whichever_way_the_nodes_came(G):
+    """Edges follow G.edges(): read from each task's neighbours when every
+    task comes before every unit (as build_graph adds them), and from
+    G.edges() itself otherwise (units first, or a task between units)."""
+    import networkx as nx
+
+    def rows(graph):
+        e = graph_frames(graph)[2]
+        return list(zip(e["task"], e["unit"], e["role"], e["order"]))
+
+    assert rows(G) == _edges_in_graph_order(G)
+    nodes = list(G.nodes(data=True))
+    for order in (nodes[::-1], nodes[1:] + nodes[:1]):  # units first; a task after the units
+        H = nx.Graph()
+        H.add_nodes_from(order)
+        H.add_edges_from(sorted(G.edges(data=True), key=lambda e: str(e[1])))  # another adjacency order
+        assert rows(H) == _edges_in_graph_order(H)
+        assert sorted(rows(H)) == sorted(rows(G))
+
+
 def test_summary(G):
     rows = graph_summary(G).set_index("place").to_dict("index")
     assert rows["甲市"] == {"documents": 1, "tasks": 4, "unassigned": 1, "units": 3, "edges": 6, "lead": 4,
