@@ -62,8 +62,6 @@ def fork_map(func: Callable[[T], R], items: Iterable[T], workers: int | None = N
         return list(pool.map(func, items))
 
 
-
-
 class Ahead:
     """The result of ``func(arg)``, worked out by :func:`fork_ahead` in a
     forked child while the caller goes on, or here when :meth:`result` is
